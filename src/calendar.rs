@@ -1,0 +1,274 @@
+//! The Calendar request MeetLink sends and what it reads back (google-apis.md §1).
+
+use crate::ids::ActionIds;
+use crate::link::MeetLink;
+use crate::time::rfc3339_utc;
+use serde::{Deserialize, Serialize};
+
+/// What the user (or the defaults) want of the placeholder event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventSpec {
+    /// The event's title.
+    pub title: String,
+    /// The user's IANA time zone, e.g. `Europe/Berlin` (from `Intl`).
+    pub time_zone: String,
+    /// Start, milliseconds since the epoch.
+    pub start_ms: u64,
+    /// Length in minutes.
+    pub duration_min: u32,
+}
+
+impl EventSpec {
+    /// The defaults: "Google Meet", starting now, 30 minutes.
+    pub fn placeholder(time_zone: &str, now_ms: u64) -> Self {
+        EventSpec { title: "Google Meet".into(), time_zone: time_zone.into(), start_ms: now_ms, duration_min: 30 }
+    }
+}
+
+/// `events.insert` body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewEvent {
+    /// Client event id (idempotency key).
+    pub id: String,
+    /// Title.
+    pub summary: String,
+    /// Start.
+    pub start: EventTime,
+    /// End (exclusive).
+    pub end: EventTime,
+    /// `transparent`: a placeholder must not mark the user busy.
+    pub transparency: &'static str,
+    /// No reminders for a placeholder.
+    pub reminders: Reminders,
+    /// The Meet create request.
+    pub conference_data: NewConference,
+}
+
+/// `EventDateTime` with a UTC `dateTime` and the user's zone.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventTime {
+    /// RFC 3339, UTC.
+    pub date_time: String,
+    /// IANA zone the event belongs to.
+    pub time_zone: String,
+}
+
+/// `reminders` with the calendar defaults switched off.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reminders {
+    /// Always false.
+    pub use_default: bool,
+    /// Always empty.
+    pub overrides: [u8; 0],
+}
+
+/// `conferenceData` of a new event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewConference {
+    /// The create request.
+    pub create_request: CreateRequest,
+}
+
+/// `conferenceData.createRequest`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateRequest {
+    /// Fresh per action.
+    pub request_id: String,
+    /// `{type: "hangoutsMeet"}`.
+    pub conference_solution_key: SolutionKey,
+}
+
+/// `ConferenceSolutionKey`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SolutionKey {
+    /// `hangoutsMeet`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+}
+
+impl NewEvent {
+    /// The insert body for one action.
+    pub fn new(ids: &ActionIds, spec: &EventSpec) -> Self {
+        let at = |ms| EventTime { date_time: rfc3339_utc(ms), time_zone: spec.time_zone.clone() };
+        NewEvent {
+            id: ids.event_id.clone(),
+            summary: spec.title.clone(),
+            start: at(spec.start_ms),
+            end: at(spec.start_ms + u64::from(spec.duration_min.max(1)) * 60_000),
+            transparency: "transparent",
+            reminders: Reminders { use_default: false, overrides: [] },
+            conference_data: NewConference {
+                create_request: CreateRequest {
+                    request_id: ids.request_id.clone(),
+                    conference_solution_key: SolutionKey { kind: "hangoutsMeet" },
+                },
+            },
+        }
+    }
+}
+
+/// The part of an Event resource MeetLink reads. Unknown fields are ignored: Google adds fields.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Event {
+    /// Event id.
+    pub id: Option<String>,
+    /// `confirmed` | `tentative` | `cancelled`.
+    pub status: Option<String>,
+    /// Read-only Meet link (fallback).
+    pub hangout_link: Option<String>,
+    /// Conference data.
+    pub conference_data: Option<ConferenceData>,
+}
+
+/// `ConferenceData` (read side).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ConferenceData {
+    /// Echo of the create request with its status.
+    pub create_request: Option<CreateRequestEcho>,
+    /// Entry points; `video` carries the Meet link.
+    pub entry_points: Option<Vec<EntryPoint>>,
+}
+
+/// `createRequest` as Google returns it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CreateRequestEcho {
+    /// The request id we sent.
+    pub request_id: Option<String>,
+    /// Its status.
+    pub status: Option<RequestStatus>,
+}
+
+/// `ConferenceRequestStatus`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RequestStatus {
+    /// `pending` | `success` | `failure`.
+    pub status_code: Option<String>,
+}
+
+/// `EntryPoint` (only what we read).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EntryPoint {
+    /// `video` | `phone` | `sip` | `more`.
+    pub entry_point_type: Option<String>,
+    /// The URI.
+    pub uri: Option<String>,
+}
+
+/// Where an event's conference stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conference {
+    /// The Meet link, validated.
+    Ready(MeetLink),
+    /// Google is still creating it: poll `events.get`.
+    Pending,
+    /// Google says the conference could not be created.
+    Failed,
+    /// The event has no conference at all (e.g. `conferenceDataVersion` was not honoured).
+    Missing,
+    /// A link is there but is not a Meet link; it is never handed out.
+    NotMeet,
+}
+
+impl Event {
+    /// Reads the conference state: `pending`/`failure` first (both lack entry points and must not be
+    /// confused, google-apis.md §1.5), then the `video` entry point, then `hangoutLink`.
+    pub fn conference(&self) -> Conference {
+        let cd = self.conference_data.as_ref();
+        let code = cd
+            .and_then(|c| c.create_request.as_ref())
+            .and_then(|r| r.status.as_ref())
+            .and_then(|s| s.status_code.as_deref());
+        match code {
+            Some("pending") => return Conference::Pending,
+            Some("failure") => return Conference::Failed,
+            _ => {}
+        }
+        let video = cd
+            .and_then(|c| c.entry_points.as_ref())
+            .and_then(|eps| eps.iter().find(|e| e.entry_point_type.as_deref() == Some("video")))
+            .and_then(|e| e.uri.as_deref());
+        match video.or(self.hangout_link.as_deref()) {
+            Some(raw) => MeetLink::parse(raw).map_or(Conference::NotMeet, Conference::Ready),
+            None => Conference::Missing,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ids() -> ActionIds {
+        ActionIds { event_id: "0123456789abcdef0123456789abcdef".into(), request_id: "r-1".into() }
+    }
+
+    #[test]
+    fn insert_body_shape() {
+        let spec = EventSpec::placeholder("Europe/Berlin", 1_764_095_400_000);
+        let body = serde_json::to_value(NewEvent::new(&ids(), &spec)).unwrap();
+        assert_eq!(
+            body,
+            json!({
+                "id": "0123456789abcdef0123456789abcdef",
+                "summary": "Google Meet",
+                "start": {"dateTime": "2025-11-25T18:30:00Z", "timeZone": "Europe/Berlin"},
+                "end": {"dateTime": "2025-11-25T19:00:00Z", "timeZone": "Europe/Berlin"},
+                "transparency": "transparent",
+                "reminders": {"useDefault": false, "overrides": []},
+                "conferenceData": {"createRequest": {
+                    "requestId": "r-1",
+                    "conferenceSolutionKey": {"type": "hangoutsMeet"}
+                }}
+            })
+        );
+    }
+
+    fn read(v: serde_json::Value) -> Conference {
+        serde_json::from_value::<Event>(v).unwrap().conference()
+    }
+
+    const LINK: &str = "https://meet.google.com/abc-defg-hij";
+
+    #[test]
+    fn every_response_shape() {
+        let ok = Conference::Ready(MeetLink::parse(LINK).unwrap());
+        let success = json!({"requestId": "r-1", "conferenceSolutionKey": {"type": "hangoutsMeet"}, "status": {"statusCode": "success"}});
+        let table = vec![
+            // three entry points, as in google-apis.md §1.2
+            (json!({"kind": "calendar#event", "id": "x", "hangoutLink": LINK, "conferenceData": {
+                "createRequest": success,
+                "entryPoints": [
+                    {"entryPointType": "video", "uri": LINK, "label": "meet.google.com/abc-defg-hij"},
+                    {"entryPointType": "more", "uri": "https://tel.meet/abc-defg-hij?pin=1"},
+                    {"entryPointType": "phone", "uri": "tel:+1-402-410-2193", "pin": "5"}],
+                "conferenceSolution": {"key": {"type": "hangoutsMeet"}, "name": "Google Meet"},
+                "conferenceId": "abc-defg-hij"}}), ok.clone()),
+            // video entry point only (personal accounts), phone listed first elsewhere
+            (json!({"conferenceData": {"entryPoints": [{"entryPointType": "phone", "uri": "tel:+1"}, {"entryPointType": "video", "uri": LINK}]}}), ok.clone()),
+            // hangoutLink only
+            (json!({"hangoutLink": LINK}), ok.clone()),
+            // entry point wins over a different hangoutLink
+            (json!({"hangoutLink": "https://meet.google.com/zzz-zzzz-zzz", "conferenceData": {"entryPoints": [{"entryPointType": "video", "uri": LINK}]}}), ok),
+            (json!({"conferenceData": {"createRequest": {"requestId": "r", "status": {"statusCode": "pending"}}}}), Conference::Pending),
+            (json!({"conferenceData": {"createRequest": {"requestId": "r", "status": {"statusCode": "failure"}}}}), Conference::Failed),
+            (json!({"id": "x", "summary": "no conferenceDataVersion"}), Conference::Missing),
+            (json!({"hangoutLink": "javascript:alert(1)"}), Conference::NotMeet),
+            (json!({"conferenceData": {"entryPoints": [{"entryPointType": "video", "uri": "https://evil.example/abc-defg-hij"}]}}), Conference::NotMeet),
+            (json!({"hangoutLink": null, "conferenceData": null}), Conference::Missing),
+        ];
+        for (v, want) in table {
+            assert_eq!(read(v.clone()), want, "{v}");
+        }
+    }
+}

@@ -1,0 +1,478 @@
+//! The hot path as a sans-IO state machine: the shell sends what [`Step`] says, feeds the answer
+//! back with [`CreateFlow::on_reply`], and repeats until `Done` or `Fail`. All retry, renewal,
+//! idempotency and `pending` decisions live here, so they are tested natively, table-driven.
+//!
+//! Rules (DESIGN.md "Creating a link"):
+//! * one client event id and one `requestId` per action, reused by every retry; 409 `duplicate`
+//!   means an earlier attempt landed: GET it, never insert a second event;
+//! * `pending` → poll `events.get` with backoff inside a bounded budget; `failure` → an error;
+//! * 401 → renew the token once and retry once; never loop;
+//! * 403 rate limits, 429, 5xx and network errors → backoff; other 4xx → no retry;
+//! * whenever an insert may have landed and no link comes of it, the event is named for cleanup,
+//!   so no placeholder is left behind.
+
+use crate::calendar::{Conference, Event, EventSpec, NewEvent};
+use crate::endpoints::Endpoints;
+use crate::errors::{classify, retry_after_ms, ApiError, ErrorEnvelope, Problem};
+use crate::ids::ActionIds;
+use crate::link::MeetLink;
+use crate::retry::Backoff;
+use serde::{Deserialize, Serialize};
+
+/// HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// POST.
+    Post,
+    /// GET.
+    Get,
+    /// DELETE.
+    Delete,
+}
+
+impl Method {
+    /// The method's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Post => "POST",
+            Method::Get => "GET",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// One request for the shell to send with the current token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpRequest {
+    /// Method.
+    pub method: Method,
+    /// Full URL.
+    pub url: String,
+    /// JSON body (inserts only).
+    pub body: Option<NewEvent>,
+}
+
+/// A response body as the shell could read it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// A 2xx body that is an Event.
+    Event(Box<Event>),
+    /// A non-2xx body in Google's error envelope.
+    Error(ErrorEnvelope),
+    /// No body (204).
+    Empty,
+    /// Not JSON, or not the expected shape (an HTML error page, a truncated body).
+    Unreadable,
+}
+
+/// What came back for a request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// An HTTP answer.
+    Http {
+        /// Status code.
+        status: u16,
+        /// The `Retry-After` header, if any.
+        retry_after: Option<String>,
+        /// The body.
+        body: Body,
+    },
+    /// The request failed without an answer (offline, connection dropped, CORS refused).
+    Network,
+    /// No answer within the per-request timeout; the request was aborted.
+    Timeout,
+}
+
+/// What the shell must do next.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// Send this request.
+    Send(HttpRequest),
+    /// Wait `ms`, then send `then`.
+    Wait {
+        /// Delay.
+        ms: u64,
+        /// The request to send after it.
+        then: HttpRequest,
+    },
+    /// Remove the cached token, get a fresh one without prompting, then send this request.
+    RenewToken(HttpRequest),
+    /// The link is ready. `event_id` is the placeholder to delete once the link is delivered.
+    Done {
+        /// The Meet link.
+        link: MeetLink,
+        /// The placeholder event.
+        event_id: String,
+    },
+    /// Give up with `problem`. `cleanup` is an event that may exist and must be deleted.
+    Fail {
+        /// What to tell the user.
+        problem: Problem,
+        /// Event to delete, if an insert may have landed.
+        cleanup: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Insert,
+    Get,
+}
+
+/// One "create a Meet link" action.
+#[derive(Debug, Clone)]
+pub struct CreateFlow {
+    endpoints: Endpoints,
+    event: NewEvent,
+    phase: Phase,
+    started_ms: u64,
+    retries: u32,
+    polls: u32,
+    pending_since_ms: Option<u64>,
+    renewed: bool,
+    may_exist: bool,
+}
+
+impl CreateFlow {
+    /// Starts an action; the first step is the insert.
+    pub fn start(endpoints: Endpoints, ids: &ActionIds, spec: &EventSpec, now_ms: u64) -> (Self, Step) {
+        let flow = CreateFlow {
+            endpoints,
+            event: NewEvent::new(ids, spec),
+            phase: Phase::Insert,
+            started_ms: now_ms,
+            retries: 0,
+            polls: 0,
+            pending_since_ms: None,
+            renewed: false,
+            may_exist: false,
+        };
+        let first = Step::Send(flow.request());
+        (flow, first)
+    }
+
+    /// The client event id of this action.
+    pub fn event_id(&self) -> &str {
+        &self.event.id
+    }
+
+    fn request(&self) -> HttpRequest {
+        match self.phase {
+            Phase::Insert => HttpRequest {
+                method: Method::Post,
+                url: self.endpoints.insert_event(),
+                body: Some(self.event.clone()),
+            },
+            Phase::Get => HttpRequest { method: Method::Get, url: self.endpoints.event(&self.event.id), body: None },
+        }
+    }
+
+    /// Ends the action with `problem` (used by the shell when it cannot go on, e.g. token renewal
+    /// failed), naming the event for cleanup if it may exist.
+    pub fn fail(&self, problem: Problem) -> Step {
+        Step::Fail { problem, cleanup: self.may_exist.then(|| self.event.id.clone()) }
+    }
+
+    fn retry(&mut self, exhausted: Problem, retry_after: Option<u64>, now_ms: u64, jitter: f64) -> Step {
+        let elapsed = now_ms.saturating_sub(self.started_ms);
+        match Backoff::ERRORS.delay(self.retries, jitter, retry_after, elapsed) {
+            Some(ms) => {
+                self.retries += 1;
+                Step::Wait { ms, then: self.request() }
+            }
+            None => self.fail(exhausted),
+        }
+    }
+
+    fn on_event(&mut self, event: &Event, now_ms: u64, jitter: f64) -> Step {
+        match event.conference() {
+            Conference::Ready(link) => Step::Done { link, event_id: self.event.id.clone() },
+            Conference::Pending => {
+                self.phase = Phase::Get;
+                let since = *self.pending_since_ms.get_or_insert(now_ms);
+                match Backoff::PENDING.delay(self.polls, jitter, None, now_ms.saturating_sub(since)) {
+                    Some(ms) => {
+                        self.polls += 1;
+                        Step::Wait { ms, then: self.request() }
+                    }
+                    None => self.fail(Problem::ConferenceTimeout),
+                }
+            }
+            Conference::Failed | Conference::Missing => self.fail(Problem::ConferenceFailed),
+            Conference::NotMeet => self.fail(Problem::InvalidLink),
+        }
+    }
+
+    /// Feeds the answer to the last request; returns what to do next.
+    pub fn on_reply(&mut self, reply: Reply, now_ms: u64, jitter: f64) -> Step {
+        // Any answer to an insert other than a clear refusal may mean the event exists.
+        let insert = self.phase == Phase::Insert;
+        match reply {
+            Reply::Http { status: 200..=299, body: Body::Event(ev), .. } => {
+                self.may_exist = true;
+                self.on_event(&ev, now_ms, jitter)
+            }
+            Reply::Http { status: 200..=299, .. } => {
+                // Landed, but unreadable: ask again (an insert retry gets 409 and then GETs).
+                self.may_exist = true;
+                self.retry(Problem::ServerError, None, now_ms, jitter)
+            }
+            Reply::Http { status, retry_after, body } => {
+                let envelope = match &body {
+                    Body::Error(e) => Some(e),
+                    _ => None,
+                };
+                let ra = retry_after.as_deref().and_then(|v| retry_after_ms(v, now_ms));
+                match classify(status, envelope, ra) {
+                    ApiError::Unauthorized if !self.renewed => {
+                        self.renewed = true;
+                        Step::RenewToken(self.request())
+                    }
+                    ApiError::Unauthorized => self.fail(Problem::NotSignedIn),
+                    ApiError::RateLimited { retry_after_ms } => {
+                        self.retry(Problem::RateLimited, retry_after_ms, now_ms, jitter)
+                    }
+                    ApiError::Transient => {
+                        self.may_exist |= insert;
+                        self.retry(Problem::ServerError, None, now_ms, jitter)
+                    }
+                    ApiError::Duplicate => {
+                        self.may_exist = true;
+                        self.phase = Phase::Get;
+                        Step::Send(self.request())
+                    }
+                    // A GET of our own id: Calendar may lag behind its own insert (errors guide: 404
+                    // can be transient), so back off a little.
+                    ApiError::NotFound if !insert => self.retry(Problem::Unexpected, None, now_ms, jitter),
+                    ApiError::NotFound => self.fail(Problem::NoCalendarAccess),
+                    ApiError::Gone => self.fail(Problem::ConferenceFailed),
+                    ApiError::Fatal(p) => self.fail(p),
+                }
+            }
+            Reply::Network => {
+                self.may_exist |= insert;
+                self.retry(Problem::Offline, None, now_ms, jitter)
+            }
+            Reply::Timeout => {
+                self.may_exist |= insert;
+                self.retry(Problem::ServerError, None, now_ms, jitter)
+            }
+        }
+    }
+}
+
+/// The `events.delete` request for a placeholder.
+pub fn delete_request(endpoints: &Endpoints, event_id: &str) -> HttpRequest {
+    HttpRequest { method: Method::Delete, url: format!("{}?sendUpdates=none", endpoints.event(event_id)), body: None }
+}
+
+/// What a delete's answer means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeleteOutcome {
+    /// 2xx, 404 or 410: the placeholder is gone.
+    Gone,
+    /// 401: renew the token (once) and try again.
+    Renew,
+    /// Anything else: remember it and try again later.
+    Later,
+}
+
+/// Classifies a delete's answer (google-apis.md §1.8: 204, then 410 `deleted`).
+pub fn delete_outcome(reply: &Reply) -> DeleteOutcome {
+    match reply {
+        Reply::Http { status: 200..=299 | 404 | 410, .. } => DeleteOutcome::Gone,
+        Reply::Http { status: 401, .. } => DeleteOutcome::Renew,
+        _ => DeleteOutcome::Later,
+    }
+}
+
+/// A placeholder whose delete has not succeeded yet; kept in `chrome.storage.local` until Google
+/// answers 2xx/404/410, so a browser restart cannot strand it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PendingDelete {
+    /// The event.
+    pub event_id: String,
+    /// Failed attempts so far.
+    pub attempts: u32,
+    /// Not before this time (ms since the epoch).
+    pub next_at_ms: u64,
+}
+
+impl PendingDelete {
+    /// The record after one more failed attempt, or `None` when the bound is reached.
+    pub fn after_failure(event_id: &str, attempts: u32, now_ms: u64, jitter: f64) -> Option<Self> {
+        Backoff::DELETE
+            .delay(attempts, jitter, None, 0)
+            .map(|d| PendingDelete { event_id: event_id.into(), attempts: attempts + 1, next_at_ms: now_ms + d })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const ID: &str = "0123456789abcdef0123456789abcdef";
+    const LINK: &str = "https://meet.google.com/abc-defg-hij";
+
+    fn start() -> (CreateFlow, Step) {
+        let ids = ActionIds { event_id: ID.into(), request_id: "req".into() };
+        CreateFlow::start(Endpoints::under("http://fake"), &ids, &EventSpec::placeholder("UTC", 0), 0)
+    }
+
+    fn event(v: serde_json::Value) -> Reply {
+        Reply::Http { status: 200, retry_after: None, body: Body::Event(Box::new(serde_json::from_value(v).unwrap())) }
+    }
+    fn ok() -> Reply {
+        event(json!({"id": ID, "hangoutLink": LINK, "conferenceData": {"createRequest": {"status": {"statusCode": "success"}}, "entryPoints": [{"entryPointType": "video", "uri": LINK}]}}))
+    }
+    fn pending() -> Reply {
+        event(json!({"id": ID, "conferenceData": {"createRequest": {"status": {"statusCode": "pending"}}}}))
+    }
+    fn err(status: u16, reason: &str) -> Reply {
+        let body = serde_json::from_value(json!({"error": {"code": status, "message": reason, "errors": [{"domain": "global", "reason": reason}]}})).unwrap();
+        Reply::Http { status, retry_after: None, body: Body::Error(body) }
+    }
+    fn with_retry_after(r: Reply, v: &str) -> Reply {
+        match r {
+            Reply::Http { status, body, .. } => Reply::Http { status, retry_after: Some(v.into()), body },
+            r => r,
+        }
+    }
+
+    /// Compact trace of a step: `POST`, `GET`, `wait 500 POST`, `renew POST`, `done`, `fail …`.
+    fn show(s: &Step) -> String {
+        let req = |r: &HttpRequest| r.method.as_str().to_owned();
+        match s {
+            Step::Send(r) => req(r),
+            Step::Wait { ms, then } => format!("wait {ms} {}", req(then)),
+            Step::RenewToken(r) => format!("renew {}", req(r)),
+            Step::Done { link, event_id } => format!("done {} {}", link.code(), &event_id[..4]),
+            Step::Fail { problem, cleanup } => {
+                format!("fail {problem:?}{}", if cleanup.is_some() { " cleanup" } else { "" })
+            }
+        }
+    }
+
+    /// Runs a script of replies; time advances by each wait.
+    fn run(replies: Vec<Reply>) -> Vec<String> {
+        let (mut flow, first) = start();
+        let mut trace = vec![show(&first)];
+        let mut now = 0;
+        for r in replies {
+            let step = flow.on_reply(r, now, 0.0);
+            if let Step::Wait { ms, .. } = step {
+                now += ms;
+            }
+            trace.push(show(&step));
+        }
+        trace
+    }
+
+    #[test]
+    fn scenarios() {
+        let table: Vec<(&str, Vec<Reply>, Vec<&str>)> = vec![
+            ("success first time", vec![ok()], vec!["POST", "done abc-defg-hij 0123"]),
+            ("401 once: renew, retry, success", vec![err(401, "authError"), ok()], vec!["POST", "renew POST", "done abc-defg-hij 0123"]),
+            ("401 always: one renewal, never a loop", vec![err(401, "authError"), err(401, "authError")], vec!["POST", "renew POST", "fail NotSignedIn"]),
+            ("409 duplicate: GET the existing event", vec![err(409, "duplicate"), ok()], vec!["POST", "GET", "done abc-defg-hij 0123"]),
+            ("500 then 200", vec![err(500, "backendError"), ok()], vec!["POST", "wait 500 POST", "done abc-defg-hij 0123"]),
+            ("503 landed, retry gets 409", vec![err(503, "backendError"), err(409, "duplicate"), ok()], vec!["POST", "wait 500 POST", "GET", "done abc-defg-hij 0123"]),
+            ("rate limited 403", vec![err(403, "rateLimitExceeded"), err(403, "userRateLimitExceeded"), ok()], vec!["POST", "wait 500 POST", "wait 1000 POST", "done abc-defg-hij 0123"]),
+            ("429 with Retry-After", vec![with_retry_after(err(429, "rateLimitExceeded"), "2"), ok()], vec!["POST", "wait 2000 POST", "done abc-defg-hij 0123"]),
+            ("429 always", vec![err(429, "rateLimitExceeded"); 5], vec!["POST", "wait 500 POST", "wait 1000 POST", "wait 2000 POST", "wait 4000 POST", "fail RateLimited"]),
+            ("429 Retry-After too long", vec![with_retry_after(err(429, "rateLimitExceeded"), "3600")], vec!["POST", "fail RateLimited"]),
+            ("500 always: gives up, cleans up", vec![err(500, "backendError"); 5], vec!["POST", "wait 500 POST", "wait 1000 POST", "wait 2000 POST", "wait 4000 POST", "fail ServerError cleanup"]),
+            ("network error then ok", vec![Reply::Network, ok()], vec!["POST", "wait 500 POST", "done abc-defg-hij 0123"]),
+            ("offline throughout", vec![Reply::Network; 5], vec!["POST", "wait 500 POST", "wait 1000 POST", "wait 2000 POST", "wait 4000 POST", "fail Offline cleanup"]),
+            ("timeout then duplicate", vec![Reply::Timeout, err(409, "duplicate"), ok()], vec!["POST", "wait 500 POST", "GET", "done abc-defg-hij 0123"]),
+            ("malformed 200 then duplicate", vec![Reply::Http { status: 200, retry_after: None, body: Body::Unreadable }, err(409, "duplicate"), ok()], vec!["POST", "wait 500 POST", "GET", "done abc-defg-hij 0123"]),
+            ("HTML 502 page", vec![Reply::Http { status: 502, retry_after: None, body: Body::Unreadable }, ok()], vec!["POST", "wait 500 POST", "done abc-defg-hij 0123"]),
+            ("insufficient scope: no retry", vec![err(403, "insufficientPermissions")], vec!["POST", "fail ScopeRefused"]),
+            ("quota: no retry", vec![err(403, "quotaExceeded")], vec!["POST", "fail QuotaExceeded"]),
+            ("API disabled", vec![err(403, "accessNotConfigured")], vec!["POST", "fail ApiDisabled"]),
+            ("400: no retry", vec![err(400, "badRequest")], vec!["POST", "fail Unexpected"]),
+            ("404 on insert: no retry", vec![err(404, "notFound")], vec!["POST", "fail NoCalendarAccess"]),
+            ("pending, pending, success", vec![pending(), pending(), ok()], vec!["POST", "wait 250 GET", "wait 500 GET", "done abc-defg-hij 0123"]),
+            ("failure status", vec![event(json!({"conferenceData": {"createRequest": {"status": {"statusCode": "failure"}}}}))], vec!["POST", "fail ConferenceFailed cleanup"]),
+            ("no conference at all", vec![event(json!({"id": ID}))], vec!["POST", "fail ConferenceFailed cleanup"]),
+            ("javascript: link", vec![event(json!({"hangoutLink": "javascript:alert(1)"}))], vec!["POST", "fail InvalidLink cleanup"]),
+            ("401 while polling", vec![pending(), err(401, "authError"), ok()], vec!["POST", "wait 250 GET", "renew GET", "done abc-defg-hij 0123"]),
+            ("404 while fetching our own event is retried", vec![err(409, "duplicate"), err(404, "notFound"), ok()], vec!["POST", "GET", "wait 500 GET", "done abc-defg-hij 0123"]),
+            ("410 on our event", vec![err(409, "duplicate"), err(410, "deleted")], vec!["POST", "GET", "fail ConferenceFailed cleanup"]),
+        ];
+        for (name, replies, want) in table {
+            assert_eq!(run(replies), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn pending_forever_is_bounded() {
+        let (mut flow, _) = start();
+        let mut now = 0;
+        let mut polls = 0;
+        loop {
+            match flow.on_reply(pending(), now, 0.0) {
+                Step::Wait { ms, then } => {
+                    assert_eq!(then.method, Method::Get);
+                    now += ms;
+                    polls += 1;
+                }
+                step => {
+                    assert_eq!(show(&step), "fail ConferenceTimeout cleanup");
+                    break;
+                }
+            }
+            assert!(polls < 50);
+        }
+        assert!(now <= 15_000, "{now}");
+    }
+
+    #[test]
+    fn every_retry_reuses_the_same_ids() {
+        let (mut flow, first) = start();
+        let Step::Send(first) = first else { panic!() };
+        let body = first.body.clone().unwrap();
+        assert!(first.url.ends_with("?conferenceDataVersion=1&sendUpdates=none"));
+        for r in [err(500, "backendError"), Reply::Network, Reply::Timeout] {
+            let Step::Wait { then, .. } = flow.on_reply(r, 0, 0.7) else { panic!() };
+            assert_eq!(then.body.as_ref(), Some(&body));
+        }
+        let Step::Send(get) = flow.on_reply(err(409, "duplicate"), 0, 0.0) else { panic!() };
+        assert_eq!(get.url, format!("http://fake/calendar/v3/calendars/primary/events/{ID}"));
+    }
+
+    #[test]
+    fn renewal_failure_cleans_up_only_when_an_insert_may_have_landed() {
+        let (flow, _) = start();
+        assert_eq!(flow.fail(Problem::NotSignedIn), Step::Fail { problem: Problem::NotSignedIn, cleanup: None });
+        let (mut flow, _) = start();
+        flow.on_reply(Reply::Timeout, 0, 0.0);
+        assert_eq!(flow.fail(Problem::NotSignedIn), Step::Fail { problem: Problem::NotSignedIn, cleanup: Some(ID.into()) });
+    }
+
+    #[test]
+    fn deletes() {
+        let e = Endpoints::under("http://fake");
+        assert_eq!(delete_request(&e, ID).url, format!("http://fake/calendar/v3/calendars/primary/events/{ID}?sendUpdates=none"));
+        let http = |status| Reply::Http { status, retry_after: None, body: Body::Empty };
+        for (reply, want) in [
+            (http(204), DeleteOutcome::Gone),
+            (http(200), DeleteOutcome::Gone),
+            (http(404), DeleteOutcome::Gone),
+            (http(410), DeleteOutcome::Gone),
+            (http(401), DeleteOutcome::Renew),
+            (http(403), DeleteOutcome::Later),
+            (http(500), DeleteOutcome::Later),
+            (http(429), DeleteOutcome::Later),
+            (Reply::Network, DeleteOutcome::Later),
+            (Reply::Timeout, DeleteOutcome::Later),
+        ] {
+            assert_eq!(delete_outcome(&reply), want, "{reply:?}");
+        }
+        let p = PendingDelete::after_failure(ID, 0, 1000, 0.0).unwrap();
+        assert_eq!((p.attempts, p.next_at_ms), (1, 61_000));
+        assert!(PendingDelete::after_failure(ID, 8, 0, 0.0).is_none(), "bounded");
+    }
+}

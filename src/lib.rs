@@ -1,0 +1,22 @@
+//! MeetLink puts a fresh Google Meet link where the user is typing.
+//!
+//! The crate is split the way `../shared/DESIGN.md` draws it: pure modules first — they know nothing
+//! of the browser, compile natively and are tested with `cargo test` — and the browser shell last
+//! (`shell`, wasm only), which binds `chrome.*`, does the HTTP and hands every decision back to the
+//! pure core.
+//!
+//! The hot path is [`flow::CreateFlow`]: a sans-IO state machine that says which request to send
+//! next, how long to wait, when to renew the token and when the link is ready.
+
+pub mod calendar;
+pub mod endpoints;
+pub mod errors;
+pub mod flow;
+pub mod ids;
+pub mod link;
+pub mod messages;
+pub mod retry;
+pub mod time;
+
+#[cfg(target_arch = "wasm32")]
+mod shell;

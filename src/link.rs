@@ -1,0 +1,109 @@
+//! Meet-link validation and the text that is inserted for a link.
+//!
+//! A link comes from the network and ends up in other people's chats, so only one shape is accepted:
+//! `https://meet.google.com/` + a meeting code `[a-z]{3}-[a-z]{4}-[a-z]{3}` (the shape Google returns
+//! in `entryPoints[video].uri` and `hangoutLink`, google-apis.md §1.2). Anything else — another host,
+//! `javascript:`, userinfo, a port, a path — is refused. A query string (Google sometimes adds
+//! `?hs=…`) is dropped: the canonical link is the code alone.
+
+use serde::Serialize;
+
+/// A validated Google Meet link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MeetLink {
+    url: String,
+}
+
+const PREFIX: &str = "https://meet.google.com/";
+
+fn is_meeting_code(code: &str) -> bool {
+    let parts: Vec<&str> = code.split('-').collect();
+    parts.len() == 3
+        && [3, 4, 3].iter().zip(&parts).all(|(n, p)| p.len() == *n && p.bytes().all(|b| b.is_ascii_lowercase()))
+}
+
+impl MeetLink {
+    /// Validates `raw`; `None` unless it is a Meet link of the one accepted shape.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let rest = raw.strip_prefix(PREFIX)?;
+        let code = rest.split_once('?').map_or(rest, |(c, _)| c);
+        is_meeting_code(code).then(|| MeetLink { url: format!("{PREFIX}{code}") })
+    }
+
+    /// The link, e.g. `https://meet.google.com/abc-defg-hij`.
+    pub fn as_str(&self) -> &str {
+        &self.url
+    }
+
+    /// The meeting code, e.g. `abc-defg-hij`.
+    pub fn code(&self) -> &str {
+        &self.url[PREFIX.len()..]
+    }
+}
+
+/// What is typed into the field for a link. Applied as text, never as HTML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Template {
+    /// The bare URL (default).
+    #[default]
+    Url,
+    /// `Join Google Meet: <url>`.
+    Sentence,
+    /// `[Join Google Meet](<url>)`.
+    Markdown,
+}
+
+impl Template {
+    /// The text to insert for `link`.
+    pub fn render(self, link: &MeetLink) -> String {
+        match self {
+            Template::Url => link.as_str().to_owned(),
+            Template::Sentence => format!("Join Google Meet: {}", link.as_str()),
+            Template::Markdown => format!("[Join Google Meet]({})", link.as_str()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_only_meet_links() {
+        let table: &[(&str, Option<&str>)] = &[
+            ("https://meet.google.com/abc-defg-hij", Some("https://meet.google.com/abc-defg-hij")),
+            ("https://meet.google.com/abc-defg-hij?hs=122&authuser=0", Some("https://meet.google.com/abc-defg-hij")),
+            ("http://meet.google.com/abc-defg-hij", None),
+            ("javascript:alert(1)//https://meet.google.com/abc-defg-hij", None),
+            ("https://meet.google.com.evil.com/abc-defg-hij", None),
+            ("https://evil.com/abc-defg-hij", None),
+            ("https://user@meet.google.com/abc-defg-hij", None),
+            ("https://meet.google.com:8443/abc-defg-hij", None),
+            ("https://meet.google.com/abc-defg-hij/extra", None),
+            ("https://meet.google.com/abc-defg-hij#x", None),
+            ("https://meet.google.com/ABC-DEFG-HIJ", None),
+            ("https://meet.google.com/abcd-efg-hij", None),
+            ("https://meet.google.com/abc-defg", None),
+            ("https://meet.google.com/abc-defg-hij-klm", None),
+            ("https://meet.google.com/", None),
+            ("https://meet.google.com/new", None),
+            ("https://meet.google.com/abc-de1g-hij", None),
+            ("https://meet.google.com/<img src=x onerror=alert(1)>", None),
+            (" https://meet.google.com/abc-defg-hij", None),
+            ("", None),
+        ];
+        for (raw, want) in table {
+            assert_eq!(MeetLink::parse(raw).map(|l| l.as_str().to_owned()).as_deref(), *want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn code_and_templates() {
+        let l = MeetLink::parse("https://meet.google.com/abc-defg-hij").unwrap();
+        assert_eq!(l.code(), "abc-defg-hij");
+        assert_eq!(Template::default().render(&l), "https://meet.google.com/abc-defg-hij");
+        assert_eq!(Template::Sentence.render(&l), "Join Google Meet: https://meet.google.com/abc-defg-hij");
+        assert_eq!(Template::Markdown.render(&l), "[Join Google Meet](https://meet.google.com/abc-defg-hij)");
+    }
+}

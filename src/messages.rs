@@ -1,0 +1,153 @@
+//! The message protocol between the extension's pages and the worker: one serde enum, unknown or
+//! malformed messages rejected, and privileged requests accepted only from the extension's own pages
+//! (style-and-trust.md B4, testable properties 9–11).
+
+use crate::errors::Problem;
+use crate::link::MeetLink;
+use serde::de::{value::MapAccessDeserializer, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+/// Every message a page may send the worker.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
+pub enum Request {
+    /// What the popup needs to draw itself: configured? busy? the last link?
+    GetState {},
+    /// Create a Meet link now (a user gesture in the popup).
+    CreateLink {},
+}
+
+/// Decodes a message. Only a plain object is accepted: serde's derived enums would also take the
+/// sequence form (`["createLink"]`), which no page of ours sends.
+pub fn decode<'de, D: Deserializer<'de>>(input: D) -> Result<Request, D::Error> {
+    struct ObjectOnly;
+    impl<'de> Visitor<'de> for ObjectOnly {
+        type Value = Request;
+        fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+            f.write_str("a message object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Request, A::Error> {
+            Request::deserialize(MapAccessDeserializer::new(map))
+        }
+    }
+    input.deserialize_map(ObjectOnly)
+}
+
+/// The worker's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Response {
+    /// Popup state.
+    State {
+        /// False when the build has no OAuth client ID.
+        configured: bool,
+        /// The last link made in this browser session, if any.
+        last: Option<MeetLink>,
+    },
+    /// A fresh link.
+    Link {
+        /// The link.
+        link: MeetLink,
+    },
+    /// The action failed; `problem` names the message to show.
+    Failed {
+        /// What happened.
+        problem: Problem,
+    },
+    /// The message was malformed or came from somewhere it may not come from. Nothing was done.
+    Rejected,
+}
+
+/// The parts of `chrome.runtime.MessageSender` the decision needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Sender {
+    /// Extension id of the sender.
+    pub id: Option<String>,
+    /// Origin of the sending document.
+    pub origin: Option<String>,
+    /// URL of the sending document.
+    pub url: Option<String>,
+    /// Frame id (0 = top frame; absent for the popup).
+    pub frame_id: Option<i64>,
+}
+
+/// True when `sender` is a top-level page of this extension (popup, options): same extension id,
+/// origin exactly `chrome-extension://<id>` (origin, not URL, decides — Chromium security rules),
+/// URL under that origin, and not a sub-frame.
+pub fn is_own_page(sender: &Sender, own_id: &str) -> bool {
+    let origin = format!("chrome-extension://{own_id}");
+    !own_id.is_empty()
+        && sender.id.as_deref() == Some(own_id)
+        && sender.origin.as_deref() == Some(origin.as_str())
+        && sender.url.as_deref().is_some_and(|u| u.strip_prefix(origin.as_str()).is_some_and(|r| r.starts_with('/')))
+        && matches!(sender.frame_id, None | Some(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn dec(v: serde_json::Value) -> Option<Request> {
+        decode(v).ok()
+    }
+
+    #[test]
+    fn decodes_known_and_rejects_the_rest() {
+        assert_eq!(dec(json!({"type": "createLink"})), Some(Request::CreateLink {}));
+        assert_eq!(dec(json!({"type": "getState"})), Some(Request::GetState {}));
+        for bad in [
+            json!({"type": "createLink", "url": "https://evil.example"}),
+            json!({"type": "CreateLink"}),
+            json!({"type": "deleteEverything"}),
+            json!({"kind": "createLink"}),
+            json!({}),
+            json!("createLink"),
+            json!(null),
+            json!(42),
+            json!(["createLink"]),
+            json!({"type": 1}),
+        ] {
+            assert_eq!(dec(bad.clone()), None, "{bad}");
+        }
+    }
+
+    const ID: &str = "abcdefghijklmnopabcdefghijklmnop";
+
+    #[test]
+    fn hostile_senders() {
+        let own = Sender {
+            id: Some(ID.into()),
+            origin: Some(format!("chrome-extension://{ID}")),
+            url: Some(format!("chrome-extension://{ID}/popup.html")),
+            frame_id: None,
+        };
+        assert!(is_own_page(&own, ID));
+        assert!(is_own_page(&Sender { frame_id: Some(0), ..own.clone() }, ID), "popup opened as a tab");
+        let table = [
+            ("web origin", Sender { origin: Some("https://evil.com".into()), url: Some("https://evil.com/".into()), ..own.clone() }),
+            ("look-alike origin", Sender { origin: Some(format!("chrome-extension://{ID}.evil.com")), url: Some(format!("chrome-extension://{ID}.evil.com/popup.html")), ..own.clone() }),
+            ("look-alike url", Sender { url: Some(format!("chrome-extension://{ID}.evil.com/popup.html")), ..own.clone() }),
+            ("file", Sender { origin: Some("file://".into()), url: Some("file:///tmp/x.html".into()), ..own.clone() }),
+            ("data", Sender { origin: Some("null".into()), url: Some("data:text/html,hi".into()), ..own.clone() }),
+            ("sub-frame", Sender { frame_id: Some(3), ..own.clone() }),
+            ("missing origin", Sender { origin: None, ..own.clone() }),
+            ("missing url", Sender { url: None, ..own.clone() }),
+            ("other extension", Sender { id: Some("x".repeat(32)), ..own.clone() }),
+            ("missing id", Sender { id: None, ..own.clone() }),
+        ];
+        for (name, s) in table {
+            assert!(!is_own_page(&s, ID), "{name}");
+        }
+        assert!(!is_own_page(&own, ""), "an empty own id matches nothing");
+    }
+
+    #[test]
+    fn responses_serialize_as_the_popup_reads_them() {
+        let link = MeetLink::parse("https://meet.google.com/abc-defg-hij").unwrap();
+        assert_eq!(serde_json::to_value(Response::Link { link }).unwrap(), json!({"type": "link", "link": {"url": "https://meet.google.com/abc-defg-hij"}}));
+        assert_eq!(serde_json::to_value(Response::Failed { problem: Problem::RateLimited }).unwrap(), json!({"type": "failed", "problem": "rateLimited"}));
+        assert_eq!(serde_json::to_value(Response::State { configured: false, last: None }).unwrap(), json!({"type": "state", "configured": false, "last": null}));
+    }
+}
