@@ -5,6 +5,11 @@ use crate::link::MeetLink;
 use crate::time::rfc3339_utc;
 use serde::{Deserialize, Serialize};
 
+/// The one OAuth scope MeetLink asks for: the narrowest that allows insert, get and delete on the
+/// user's primary calendar (google-apis.md §1.10). `build.sh` copies it into the manifest's
+/// `oauth2.scopes`; a test keeps the two equal.
+pub const SCOPE: &str = "https://www.googleapis.com/auth/calendar.events.owned";
+
 /// What the user (or the defaults) want of the placeholder event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventSpec {

@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# MeetLink's one entry point. See README.md.
+#
+#   ./build.sh                                build the extension into dist/ (Load unpacked)
+#   ./build.sh --google-base URL --out DIR    a variant whose Google endpoints live under URL
+#   ./build.sh test                           install what is missing, run every test layer
+#   ./build.sh package                        dist/ as a zip for the Chrome Web Store
+#   ./build.sh fake [PORT]                    run the fake Google (tests/fake_google) by hand
+#
+# Configuration (environment, or KEY=VALUE lines in an untracked ./meetlink.config):
+#   MEETLINK_CLIENT_ID   OAuth client ID of type "Chrome Extension" (chrome.identity.getAuthToken)
+#   MEETLINK_KEY         the manifest "key" (base64 public key) that pins the extension ID
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+
+WASM_BINDGEN_VERSION=0.2.130          # must equal the wasm-bindgen crate pinned in Cargo.toml
+FAKE_PORT=7357                        # the e2e build and the fake agree on this port
+WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+                --enable-mutable-globals --enable-reference-types --enable-multivalue)
+
+say() { printf '\033[1m%s\033[0m\n' "$*" >&2; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+if [ -f meetlink.config ]; then
+  set -a; . ./meetlink.config; set +a
+fi
+
+# ---- installs ------------------------------------------------------------------------------------
+APT_UPDATED=
+apt_install() {  # apt_install PKG... : installs the Debian packages that are not installed yet
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null || die "need Debian packages: ${missing[*]} (no apt-get here)"
+  local sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  say "Installing ${missing[*]} (apt)"
+  if [ -z "$APT_UPDATED" ]; then $sudo apt-get update -qq; APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_build_tools() {
+  command -v cargo >/dev/null || die "needs Rust (rustup): https://rustup.rs"
+  command -v python3 >/dev/null || apt_install python3
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "Adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+    say "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+    # --locked first; without it when a locked dependency has since been yanked from crates.io.
+    cargo install -q wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked \
+      || cargo install -q wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+  fi
+  command -v wasm-opt >/dev/null || apt_install binaryen
+}
+
+ensure_test_tools() {
+  apt_install chromium chromium-driver
+  command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
+  if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
+    say "Installing the e2e npm packages"
+    (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+# ---- build ---------------------------------------------------------------------------------------
+# build OUT [GOOGLE_BASE]: release wasm -> wasm-bindgen -> wasm-opt -> OUT/ with a filled manifest.
+build() {
+  local out=$1 base=${2:-} target_dir=target
+  ensure_build_tools
+  # A variant gets its own target dir: the base URL is compiled in (option_env!), and sharing one
+  # dir would rebuild the crate on every switch.
+  [ -n "$base" ] && target_dir=target/variant
+  say "Building wasm (release${base:+, Google at $base})"
+  MEETLINK_GOOGLE_BASE="$base" CARGO_TARGET_DIR=$target_dir \
+    cargo build --quiet --release --locked --target wasm32-unknown-unknown
+  local wasm=$target_dir/wasm32-unknown-unknown/release/meetlink.wasm
+  local pkg=$target_dir/pkg
+  if [ ! -f "$pkg/meetlink_bg.wasm" ] || [ "$wasm" -nt "$pkg/meetlink_bg.wasm" ] || [ build.sh -nt "$pkg/meetlink_bg.wasm" ]; then
+    rm -rf "$pkg.tmp" && mkdir -p "$pkg.tmp/opt"
+    # wasm-opt runs on cargo's output, before wasm-bindgen: Debian's binaryen 108 rewrites the
+    # export of wasm-bindgen's externref table to point at the funcref table (seen here: init then
+    # fails with "WebAssembly.Table.set(): Argument 1 is invalid for table"). What wasm-bindgen adds
+    # afterwards is a few hundred bytes of glue.
+    wasm-opt "${WASM_OPT_FLAGS[@]}" -o "$pkg.tmp/opt/meetlink.wasm" "$wasm"
+    wasm-bindgen --target web --no-typescript --out-dir "$pkg.tmp" "$pkg.tmp/opt/meetlink.wasm"
+    rm -rf "$pkg.tmp/opt" "$pkg" && mv "$pkg.tmp" "$pkg"
+  fi
+  rm -rf "$out" && mkdir -p "$out"
+  cp -R extension/. "$out/"
+  cp -R "$pkg" "$out/pkg"
+  python3 - "$out" "$base" <<'PY'
+import json, os, re, sys, base64, hashlib
+out, base = sys.argv[1], sys.argv[2]
+m = json.load(open("manifest.json"))
+scope = re.search(r'pub const SCOPE: &str = "([^"]+)"', open("src/calendar.rs").read()).group(1)
+client = os.environ.get("MEETLINK_CLIENT_ID", "").strip()
+if client:
+    m["oauth2"] = {"client_id": client, "scopes": [scope]}
+else:
+    m.pop("oauth2", None)   # the popup then says that no OAuth client is configured
+key = os.environ.get("MEETLINK_KEY", "").strip()
+if key:
+    m["key"] = key
+    der = base64.b64decode(key)
+    ext_id = "".join("abcdefghijklmnop"[int(c, 16)] for c in hashlib.sha256(der).hexdigest()[:32])
+    open(os.path.join(out, ".extension-id"), "w").write(ext_id)
+if base:
+    origin = re.match(r"^(https?://[^/]+)", base).group(1)
+    m["host_permissions"] = [origin + "/*"]
+json.dump(m, open(os.path.join(out, "manifest.json"), "w"), indent=2)
+PY
+  local raw gz
+  raw=$(wc -c < "$out/pkg/meetlink_bg.wasm"); gz=$(gzip -9c "$out/pkg/meetlink_bg.wasm" | wc -c)
+  say "Built $out: wasm $raw bytes ($gz gzipped)"
+  [ -n "${MEETLINK_CLIENT_ID:-}" ] || say "Note: no MEETLINK_CLIENT_ID set; this build cannot sign in (README: Google Cloud set-up)."
+  [ -f "$out/.extension-id" ] && say "Extension ID: $(cat "$out/.extension-id")"
+  return 0
+}
+
+# ---- tests ---------------------------------------------------------------------------------------
+PASSED=0; FAILED=0
+count() {  # count LOGFILE : adds the pass/fail counts a test runner printed
+  local p f
+  p=$(grep -hoE 'test result: (ok|FAILED)\. [0-9]+ passed' "$1" | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
+  f=$(grep -hoE '[0-9]+ failed;' "$1" | awk '{s+=$1} END {print s+0}')
+  p=$((p + $(grep -hoE '^# pass [0-9]+' "$1" | awk '{s+=$3} END {print s+0}')))
+  f=$((f + $(grep -hoE '^# fail [0-9]+' "$1" | awk '{s+=$3} END {print s+0}')))
+  PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
+}
+
+run_layer() {  # run_layer NAME CMD... : runs one layer, tees its output, counts it
+  local name=$1; shift
+  local log; log=$(mktemp)
+  say "== $name"
+  if "$@" 2>&1 | tee "$log"; then :; else FAILED=$((FAILED + 1)); say "!! $name failed"; fi
+  count "$log"; rm -f "$log"
+}
+
+start_fake() {  # start_fake PORT : the fake Google in the background, until this script exits
+  python3 tests/fake_google/server.py --port "$1" >/dev/null 2>&1 &
+  FAKE_PIDS="${FAKE_PIDS:-} $!"
+  trap 'kill ${FAKE_PIDS:-} 2>/dev/null || true' EXIT
+  for _ in $(seq 50); do
+    curl -sf -X POST "http://127.0.0.1:$1/_fake/reset" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  die "the fake Google did not start on port $1"
+}
+
+cmd_test() {
+  ensure_build_tools
+  ensure_test_tools
+  command -v curl >/dev/null || apt_install curl
+  run_layer "native: cargo test" cargo test --locked
+  run_layer "lint: clippy (native and wasm)" bash -c \
+    'cargo clippy --quiet --locked --all-targets -- -D warnings && cargo clippy --quiet --locked --target wasm32-unknown-unknown -- -D warnings'
+  # Layer 2: the shell's fetch + serde path in headless Chromium, against the fake Google.
+  local wport=7358
+  start_fake $wport
+  run_layer "wasm: wasm-bindgen-test in headless Chromium" env \
+    CHROMEDRIVER=/usr/bin/chromedriver MEETLINK_FAKE_URL="http://127.0.0.1:$wport" \
+    WASM_BINDGEN_TEST_TIMEOUT=60 CARGO_TARGET_DIR=target/wasm-test \
+    cargo test --quiet --locked --target wasm32-unknown-unknown --test wasm
+  # Layer 3: the built extension in headless Chromium, against the fake Google.
+  MEETLINK_CLIENT_ID=fake-client.apps.googleusercontent.com build target/e2e-dist "http://127.0.0.1:$FAKE_PORT"
+  run_layer "e2e: Playwright + Debian Chromium" env MEETLINK_DIST="$ROOT/target/e2e-dist" MEETLINK_FAKE_PORT=$FAKE_PORT \
+    node --test --test-concurrency=1 tests/e2e/
+  echo
+  echo "build.sh test: $PASSED passed, $FAILED failed"
+  [ "$FAILED" -eq 0 ]
+}
+
+# ---- main ----------------------------------------------------------------------------------------
+case "${1:-}" in
+  "") build dist ;;
+  --google-base)
+    base=${2:-}; [ -n "$base" ] || die "--google-base needs a URL"
+    out=dist-custom
+    [ "${3:-}" = "--out" ] && out=${4:?--out needs a directory}
+    build "$out" "$base" ;;
+  test) cmd_test ;;
+  package)
+    build dist
+    command -v zip >/dev/null || apt_install zip
+    rm -f meetlink.zip && (cd dist && zip -qr -X ../meetlink.zip . -x '.extension-id')
+    say "Packaged meetlink.zip ($(wc -c < meetlink.zip) bytes)" ;;
+  fake) exec python3 tests/fake_google/server.py --port "${2:-$FAKE_PORT}" ;;
+  -h|--help|help) sed -n '2,13p' "$0" ;;
+  *) die "unknown command '$1' (see ./build.sh --help)" ;;
+esac

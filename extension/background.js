@@ -1,0 +1,35 @@
+// MeetLink service worker: a listener shim and nothing else (DESIGN.md "Where code runs").
+//
+// Listeners must be registered synchronously on the worker's first turn, or the event that woke the
+// worker is missed (extension-platform.md §1.1; web-extensions-sys#31). Wasm instantiation is
+// asynchronous and top-level await is forbidden in service workers, so `init()` starts here, every
+// listener awaits `ready`, and every decision is made by the Rust function it forwards to.
+import init, * as core from './pkg/meetlink.js';
+
+const ready = init();
+
+const forward = (name) => async (...args) => {
+  await ready;
+  return core[name](...args);
+};
+
+// The worker's entry points, under one name so tests can drive them (Playwright cannot click native
+// menus or press browser shortcuts). Listeners below call exactly these functions.
+globalThis.meetlink = Object.freeze({
+  ready,
+  onMessage: forward('onMessage'),
+  onWake: forward('onWake'),
+  onAlarm: forward('onAlarm'),
+});
+
+chrome.runtime.onInstalled.addListener(() => meetlink.onWake());
+chrome.runtime.onStartup.addListener(() => meetlink.onWake());
+chrome.alarms.onAlarm.addListener((alarm) => meetlink.onAlarm(alarm));
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  // `return true` + sendResponse works in every Chromium version; a returned Promise only since 147.
+  meetlink.onMessage(message, sender).then(sendResponse, (error) => {
+    console.error('MeetLink:', error);
+    sendResponse({ type: 'failed', problem: 'unexpected' });
+  });
+  return true;
+});

@@ -1,0 +1,81 @@
+// Popup: renders what the worker answers. No decisions, no tokens, text only (textContent, never
+// HTML). Talks to the worker through the one typed message enum (src/messages.rs).
+const $ = (id) => document.getElementById(id);
+const t = (key, ...subs) => chrome.i18n.getMessage(key, subs) || key;
+
+for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+document.documentElement.lang = chrome.i18n.getUILanguage();
+
+const ask = (type) => chrome.runtime.sendMessage({ type });
+
+function setStatus(text, ok = false) {
+  $('status').textContent = text;
+  $('status').classList.toggle('ok', ok);
+}
+
+function showProblem(problem) {
+  $('problem').textContent = problem ? t(`problem_${problem}`) : '';
+  $('problem').hidden = !problem;
+}
+
+function showLink(url, earlier) {
+  const code = new URL(url).pathname.slice(1);
+  $('link').href = url;
+  $('link').textContent = url;
+  $('link').setAttribute('aria-label', t('openLinkLabel', code));
+  $('last-label').hidden = !earlier;
+  $('result').hidden = false;
+}
+
+async function copy(url) {
+  try {
+    await navigator.clipboard.writeText(url);
+  } catch {
+    // Some contexts refuse the async API; the legacy command still works in a focused extension page.
+    const area = document.createElement('textarea');
+    area.value = url;
+    document.body.append(area);
+    area.select();
+    const ok = document.execCommand('copy');
+    area.remove();
+    if (!ok) return setStatus(t('copyFailed'));
+  }
+  setStatus(t('copied'), true);
+}
+
+async function create() {
+  $('create').disabled = true;
+  $('create').setAttribute('aria-busy', 'true');
+  showProblem(null);
+  $('result').hidden = true;
+  setStatus(t('working'));
+  try {
+    const answer = await ask('createLink');
+    if (answer?.type === 'link') {
+      showLink(answer.link.url, false);
+      setStatus('');
+      await copy(answer.link.url);
+    } else {
+      setStatus('');
+      showProblem(answer?.problem ?? 'unexpected');
+    }
+  } catch {
+    setStatus('');
+    showProblem('unexpected');
+  } finally {
+    $('create').disabled = false;
+    $('create').removeAttribute('aria-busy');
+  }
+}
+
+$('create').addEventListener('click', create);
+$('copy').addEventListener('click', () => copy($('link').href));
+
+const state = await ask('getState');
+if (state?.configured === false) {
+  showProblem('noClientConfigured');
+  $('create').disabled = true;
+} else if (state?.last) {
+  showLink(state.last.url, true);
+}
+$('create').focus();

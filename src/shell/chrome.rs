@@ -1,0 +1,95 @@
+//! The few `chrome.*` and global functions the worker calls, as small extern blocks. wasm-bindgen
+//! looks each one up at call time, which is also what lets the e2e tests replace
+//! `chrome.identity.getAuthToken` from the worker (Debian's Chromium cannot mint Google tokens).
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["chrome", "identity"], js_name = getAuthToken, catch)]
+    pub async fn get_auth_token(details: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "identity"], js_name = removeCachedAuthToken, catch)]
+    pub async fn remove_cached_auth_token(details: &JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = get, catch)]
+    pub async fn session_get(key: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = set, catch)]
+    pub async fn session_set(items: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = get, catch)]
+    pub async fn local_get(key: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = set, catch)]
+    pub async fn local_set(items: &JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create, catch)]
+    pub async fn alarms_create(name: &str, info: &JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = getManifest)]
+    pub fn get_manifest() -> JsValue;
+
+    #[wasm_bindgen(js_name = setTimeout)]
+    pub fn set_timeout(callback: &JsValue, ms: i32) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    pub fn clear_timeout(id: &JsValue);
+
+    #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues)]
+    fn get_random_values(buf: &mut [u8]);
+
+    #[wasm_bindgen(js_namespace = console, js_name = warn)]
+    pub fn warn(message: &str);
+}
+
+/// `chrome.runtime.id`.
+pub fn runtime_id() -> String {
+    let chrome = Reflect::get(&js_sys::global(), &"chrome".into()).unwrap_or_default();
+    let runtime = Reflect::get(&chrome, &"runtime".into()).unwrap_or_default();
+    Reflect::get(&runtime, &"id".into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
+}
+
+/// `obj[key]` for a path of keys; `undefined` when any step is missing.
+pub fn get_path(obj: &JsValue, path: &[&str]) -> JsValue {
+    path.iter().fold(obj.clone(), |v, k| if v.is_object() { Reflect::get(&v, &(*k).into()).unwrap_or_default() } else { JsValue::UNDEFINED })
+}
+
+/// A plain object `{key: value}`.
+pub fn object(entries: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in entries {
+        let _ = Reflect::set(&o, &(*k).into(), v);
+    }
+    o.into()
+}
+
+/// 32 bytes from `crypto.getRandomValues`.
+pub fn random32() -> [u8; 32] {
+    let mut b = [0u8; 32];
+    get_random_values(&mut b);
+    b
+}
+
+/// Milliseconds since the epoch.
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// The user's IANA time zone, from `Intl` (falls back to UTC).
+pub fn time_zone() -> String {
+    let f = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &Object::new());
+    get_path(&f.resolved_options().into(), &["timeZone"]).as_string().unwrap_or_else(|| "UTC".into())
+}
+
+/// Resolves after `ms` milliseconds.
+pub async fn sleep(ms: u64) {
+    if ms == 0 {
+        return;
+    }
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        set_timeout(&resolve, ms.min(i32::MAX as u64) as i32);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+}
+
+/// The message of a thrown JS value (`Error.message`, or the value as a string).
+pub fn error_message(e: &JsValue) -> String {
+    get_path(e, &["message"]).as_string().or_else(|| e.as_string()).unwrap_or_default()
+}

@@ -1,0 +1,163 @@
+// Shared e2e plumbing: the fake Google, a headless Chromium with the built extension loaded
+// unpacked, and a stand-in for chrome.identity.getAuthToken (Debian's Chromium cannot mint Google
+// tokens; extension-platform.md §0).
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ROOT = join(here, '..', '..');
+export const DIST = process.env.MEETLINK_DIST || join(ROOT, 'target', 'e2e-dist');
+export const FAKE_PORT = Number(process.env.MEETLINK_FAKE_PORT || 7357);
+export const FAKE = `http://127.0.0.1:${FAKE_PORT}`;
+export const SCOPE = 'https://www.googleapis.com/auth/calendar.events.owned';
+export const TOKEN = 'ya29.fake-token';
+export const ARTIFACTS = join(ROOT, 'target', 'e2e-artifacts');
+
+const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find(existsSync);
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` until it returns a truthy value (or throws after `timeout` ms). */
+export async function waitFor(fn, { timeout = 10_000, interval = 50, what = 'condition' } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(interval);
+  }
+}
+
+// ---- the fake Google ------------------------------------------------------------------------------
+async function control(path, body) {
+  const res = await fetch(`${FAKE}/_fake/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
+  return res.json();
+}
+
+export const fake = {
+  process: null,
+  async start() {
+    this.process = spawn('python3', [join(ROOT, 'tests', 'fake_google', 'server.py'), '--port', String(FAKE_PORT)], { stdio: 'ignore' });
+    await waitFor(async () => { try { return await control('reset', {}); } catch { return false; } }, { what: 'fake Google' });
+  },
+  stop() { this.process?.kill(); },
+  reset: (config = {}) => control('reset', config),
+  config: (config) => control('config', config),
+  faults: (...faults) => control('faults', faults),
+  log: () => control('log'),
+  events: () => control('events'),
+  /** The Calendar API requests in the log, by kind. */
+  async calls() {
+    const log = await control('log');
+    const ev = (m, re) => log.filter((r) => r.method === m && re.test(r.path));
+    return {
+      log,
+      inserts: ev('POST', /\/calendars\/[^/]+\/events$/),
+      gets: ev('GET', /\/events\/[^/]+$/),
+      deletes: ev('DELETE', /\/events\/[^/]+$/),
+    };
+  },
+};
+
+// ---- the browser ----------------------------------------------------------------------------------
+/** Launches Chromium with the extension in `dist`; returns {context, sw, id, close}. */
+export async function launch(dist = DIST) {
+  if (!existsSync(join(dist, 'manifest.json'))) throw new Error(`no built extension in ${dist}: run ./build.sh test`);
+  const profile = mkdtempSync(join(tmpdir(), 'meetlink-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      `--disable-extensions-except=${dist}`, `--load-extension=${dist}`,
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+  const sw = context.serviceWorkers()[0] || await context.waitForEvent('serviceworker');
+  const id = sw.url().split('/')[2];
+  // Extension origins cannot be granted permissions; the clipboard is read back from the fake's origin.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: FAKE });
+  return {
+    context, sw, id,
+    async close() { await context.close(); rmSync(profile, { recursive: true, force: true }); },
+  };
+}
+
+/** A copy of the built extension with its manifest changed by `edit`. */
+export function variant(edit) {
+  const dir = mkdtempSync(join(tmpdir(), 'meetlink-dist-'));
+  cpSync(DIST, dir, { recursive: true });
+  const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  edit(m);
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m, null, 2));
+  return dir;
+}
+
+/**
+ * Replaces chrome.identity.getAuthToken in the worker. `tokens` are handed out in order: each
+ * removeCachedAuthToken moves to the next one (as Chrome's cache would mint a new token).
+ * `reject` makes getAuthToken fail with that message. Calls are recorded in self.__identity.
+ */
+export async function stubIdentity(sw, { tokens = [TOKEN], grantedScopes = [SCOPE], reject = null } = {}) {
+  await sw.evaluate(({ tokens, grantedScopes, reject }) => {
+    const rec = (self.__identity = { get: [], removed: [], index: 0 });
+    chrome.identity.getAuthToken = async (details) => {
+      rec.get.push(details);
+      if (reject) throw new Error(reject);
+      return { token: tokens[Math.min(rec.index, tokens.length - 1)], grantedScopes };
+    };
+    chrome.identity.removeCachedAuthToken = async ({ token }) => {
+      rec.removed.push(token);
+      rec.index++;
+    };
+  }, { tokens, grantedScopes, reject });
+}
+
+export const identityCalls = (sw) => sw.evaluate(() => self.__identity);
+
+// ---- the popup ------------------------------------------------------------------------------------
+export async function openPopup(browser) {
+  const page = await browser.context.newPage();
+  await page.goto(`chrome-extension://${browser.id}/popup.html`);
+  await page.waitForFunction(() => document.activeElement?.id === 'create' || !document.getElementById('problem').hidden);
+  return page;
+}
+
+/** Clicks "Create Meet link" and waits for a link or a problem; returns {link, problem, ms}. */
+export async function createFromPopup(page, { timeout = 40_000 } = {}) {
+  const t0 = Date.now();
+  await page.getByRole('button', { name: 'Create Meet link' }).click();
+  await page.waitForFunction(() => {
+    const busy = document.getElementById('create').disabled;
+    return !busy && (!document.getElementById('result').hidden || !document.getElementById('problem').hidden);
+  }, null, { timeout });
+  const ms = Date.now() - t0;
+  return page.evaluate((ms) => ({
+    link: document.getElementById('result').hidden ? null : document.getElementById('link').textContent,
+    href: document.getElementById('link').getAttribute('href'),
+    problem: document.getElementById('problem').hidden ? null : document.getElementById('problem').textContent,
+    status: document.getElementById('status').textContent,
+    ms,
+  }), ms);
+}
+
+/** The clipboard's text, read from an ordinary page (headless Chromium has one clipboard). */
+export async function readClipboard(browser) {
+  const page = await browser.context.newPage();
+  try {
+    await page.goto(`${FAKE}/_fake/events`);
+    return await page.evaluate(() => navigator.clipboard.readText());
+  } finally {
+    await page.close();
+  }
+}
+
+/** Reads a message from the built extension's English locale. */
+export function message(key) {
+  const m = JSON.parse(readFileSync(join(DIST, '_locales', 'en', 'messages.json'), 'utf8'));
+  return m[key].message;
+}
