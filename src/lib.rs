@@ -18,5 +18,7 @@ pub mod messages;
 pub mod retry;
 pub mod time;
 
+/// The browser shell (wasm only). Public only so `tests/wasm.rs` can drive its HTTP path.
 #[cfg(target_arch = "wasm32")]
-mod shell;
+#[doc(hidden)]
+pub mod shell;

@@ -2,7 +2,7 @@
 //! modules do — and exports the entry points `extension/background.js` forwards events to.
 
 mod chrome;
-mod http;
+pub mod http;
 mod token;
 
 use crate::calendar::EventSpec;

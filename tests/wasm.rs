@@ -1,0 +1,84 @@
+//! wasm-bindgen-test, in a service worker of headless Chromium (no `window`, like the extension's
+//! worker): the shell's HTTP + serde path against the fake Google — fetch through gloo-net, the
+//! request body through serde-wasm-bindgen + JSON.stringify, answers through JSON.parse +
+//! serde-wasm-bindgen into the pure core's types. `./build.sh test` starts the fake and sets
+//! MEETLINK_FAKE_URL at compile time.
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+use meetlink::calendar::{Conference, EventSpec};
+use meetlink::endpoints::Endpoints;
+use meetlink::flow::{delete_outcome, delete_request, Body, CreateFlow, DeleteOutcome, Reply, Step};
+use meetlink::ids::ActionIds;
+use meetlink::shell::http::send;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_service_worker);
+
+const FAKE: &str = match option_env!("MEETLINK_FAKE_URL") {
+    Some(u) => u,
+    None => "http://127.0.0.1:7358",
+};
+const TOKEN: &str = "ya29.fake-token";
+
+fn ids(seed: u8) -> ActionIds {
+    let mut r = [seed; 32];
+    r[0] = (js_sys::Math::random() * 255.0) as u8;
+    r[1] = (js_sys::Math::random() * 255.0) as u8;
+    r[17] = (js_sys::Math::random() * 255.0) as u8;
+    ActionIds::from_random(&r)
+}
+
+async fn control(path: &str, body: &str) {
+    let r = gloo_net::http::Request::post(&format!("{FAKE}/_fake/{path}")).body(body.to_owned()).unwrap();
+    assert!(r.send().await.unwrap().ok());
+}
+
+#[wasm_bindgen_test]
+async fn insert_then_delete_through_fetch() {
+    let e = Endpoints::under(FAKE);
+    let (mut flow, step) = CreateFlow::start(e.clone(), &ids(1), &EventSpec::placeholder("Europe/Berlin", 1_764_095_400_000), 0);
+    let Step::Send(req) = step else { panic!("first step sends") };
+    let reply = send(&req, TOKEN).await;
+    let Reply::Http { status: 200, body: Body::Event(event), .. } = &reply else { panic!("{reply:?}") };
+    assert!(matches!(event.conference(), Conference::Ready(_)));
+    let Step::Done { link, event_id } = flow.on_reply(reply, 0, 0.0) else { panic!("done") };
+    assert!(link.as_str().starts_with("https://meet.google.com/"));
+    assert_eq!(event_id, flow.event_id());
+
+    let del = delete_request(&e, &event_id);
+    let first = send(&del, TOKEN).await;
+    assert!(matches!(first, Reply::Http { status: 204, body: Body::Empty, .. }), "{first:?}");
+    let again = send(&del, TOKEN).await;
+    assert!(matches!(&again, Reply::Http { status: 410, body: Body::Error(env), .. } if env.error.as_ref().and_then(|e| e.code) == Some(410)), "{again:?}");
+    assert_eq!(delete_outcome(&again), DeleteOutcome::Gone);
+}
+
+#[wasm_bindgen_test]
+async fn error_envelopes_and_bad_bodies() {
+    let e = Endpoints::under(FAKE);
+    let (_, step) = CreateFlow::start(e.clone(), &ids(2), &EventSpec::placeholder("UTC", 0), 0);
+    let Step::Send(req) = step else { panic!() };
+
+    // A token the fake does not know: 401 authError in the legacy envelope.
+    let r = send(&req, "ya29.unknown").await;
+    let Reply::Http { status: 401, body: Body::Error(env), .. } = r else { panic!("{r:?}") };
+    let reason = env.error.and_then(|b| b.errors).and_then(|v| v.into_iter().next()).and_then(|i| i.reason);
+    assert_eq!(reason.as_deref(), Some("authError"));
+
+    // 429 with Retry-After, read cross-origin: CORS hides headers the server does not expose, so
+    // here the client falls back to its own backoff (the e2e build, with host permission, sees it).
+    control("faults", r#"{"match": "insert", "status": 429, "reason": "rateLimitExceeded", "retry_after": 7}"#).await;
+    let r = send(&req, TOKEN).await;
+    assert!(matches!(&r, Reply::Http { status: 429, retry_after: None, body: Body::Error(_) }), "{r:?}");
+
+    // An HTML error page and a truncated JSON body are unreadable, not a panic.
+    control("faults", r#"{"match": "insert", "kind": "html", "status": 502}"#).await;
+    assert!(matches!(send(&req, TOKEN).await, Reply::Http { status: 502, body: Body::Unreadable, .. }));
+    control("faults", r#"{"match": "insert", "kind": "malformed"}"#).await;
+    assert!(matches!(send(&req, TOKEN).await, Reply::Http { status: 200, body: Body::Unreadable, .. }));
+
+    // A dropped connection is a network error.
+    control("faults", r#"{"match": "insert", "kind": "drop", "times": 3}"#).await;
+    assert_eq!(send(&req, TOKEN).await, Reply::Network);
+}
