@@ -6,6 +6,7 @@
 #   ./build.sh test                           install what is missing, run every test layer
 #   ./build.sh package                        dist/ as a zip for the Chrome Web Store
 #   ./build.sh fake [PORT]                    run the fake Google (tests/fake_google) by hand
+#   ./build.sh bench                          measure popup click -> link against the fake
 #
 # Configuration (environment, or KEY=VALUE lines in an untracked ./meetlink.config):
 #   MEETLINK_CLIENT_ID   OAuth client ID of type "Chrome Extension" (chrome.identity.getAuthToken)
@@ -121,12 +122,13 @@ PY
 
 # ---- tests ---------------------------------------------------------------------------------------
 PASSED=0; FAILED=0
-count() {  # count LOGFILE : adds the pass/fail counts a test runner printed
+count() {  # count LOGFILE : adds the pass/fail counts that cargo test and node --test printed
   local p f
-  p=$(grep -hoE 'test result: (ok|FAILED)\. [0-9]+ passed' "$1" | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
-  f=$(grep -hoE '[0-9]+ failed;' "$1" | awk '{s+=$1} END {print s+0}')
-  p=$((p + $(grep -hoE '^# pass [0-9]+' "$1" | awk '{s+=$3} END {print s+0}')))
-  f=$((f + $(grep -hoE '^# fail [0-9]+' "$1" | awk '{s+=$3} END {print s+0}')))
+  read -r p f < <(awk '
+    /test result: (ok|FAILED)\./ { for (i = 1; i < NF; i++) { if ($(i+1) == "passed;") p += $i; if ($(i+1) == "failed;") f += $i } }
+    /^# pass [0-9]+$/ { p += $3 }
+    /^# fail [0-9]+$/ { f += $3 }
+    END { print p + 0, f + 0 }' "$1")
   PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
 }
 
@@ -162,7 +164,7 @@ cmd_test() {
   run_layer "wasm: wasm-bindgen-test in headless Chromium" env \
     CHROMEDRIVER=/usr/bin/chromedriver MEETLINK_FAKE_URL="http://127.0.0.1:$wport" \
     WASM_BINDGEN_TEST_TIMEOUT=60 CARGO_TARGET_DIR=target/wasm-test \
-    cargo test --quiet --locked --target wasm32-unknown-unknown --test wasm
+    cargo test --locked --target wasm32-unknown-unknown --test wasm
   # Layer 3: the built extension in headless Chromium, against the fake Google.
   MEETLINK_CLIENT_ID=fake-client.apps.googleusercontent.com build target/e2e-dist "http://127.0.0.1:$FAKE_PORT"
   run_layer "e2e: Playwright + Debian Chromium" env MEETLINK_DIST="$ROOT/target/e2e-dist" MEETLINK_FAKE_PORT=$FAKE_PORT \
@@ -186,7 +188,11 @@ case "${1:-}" in
     command -v zip >/dev/null || apt_install zip
     rm -f meetlink.zip && (cd dist && zip -qr -X ../meetlink.zip . -x '.extension-id')
     say "Packaged meetlink.zip ($(wc -c < meetlink.zip) bytes)" ;;
+  bench)
+    ensure_build_tools; ensure_test_tools
+    MEETLINK_CLIENT_ID=fake-client.apps.googleusercontent.com build target/e2e-dist "http://127.0.0.1:$FAKE_PORT"
+    MEETLINK_DIST="$ROOT/target/e2e-dist" MEETLINK_FAKE_PORT=$FAKE_PORT node tests/bench/popup.mjs ;;
   fake) exec python3 tests/fake_google/server.py --port "${2:-$FAKE_PORT}" ;;
-  -h|--help|help) sed -n '2,13p' "$0" ;;
+  -h|--help|help) sed -n '2,14p' "$0" ;;
   *) die "unknown command '$1' (see ./build.sh --help)" ;;
 esac

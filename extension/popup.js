@@ -21,7 +21,7 @@ function showProblem(problem) {
 function showLink(url, earlier) {
   const code = new URL(url).pathname.slice(1);
   $('link').href = url;
-  $('link').textContent = url;
+  $('link').textContent = url.replace(/^https:\/\//, ''); // the label Google itself shows
   $('link').setAttribute('aria-label', t('openLinkLabel', code));
   $('last-label').hidden = !earlier;
   $('result').hidden = false;

@@ -137,7 +137,8 @@ export async function createFromPopup(page, { timeout = 40_000 } = {}) {
   }, null, { timeout });
   const ms = Date.now() - t0;
   return page.evaluate((ms) => ({
-    link: document.getElementById('result').hidden ? null : document.getElementById('link').textContent,
+    link: document.getElementById('result').hidden ? null : document.getElementById('link').href,
+    text: document.getElementById('link').textContent,
     href: document.getElementById('link').getAttribute('href'),
     problem: document.getElementById('problem').hidden ? null : document.getElementById('problem').textContent,
     status: document.getElementById('status').textContent,

@@ -36,6 +36,7 @@ test('popup click creates, shows and copies a Meet link; one insert, one delete'
   assert.equal(r.problem, null);
   assert.match(r.link, MEET);
   assert.equal(r.href, r.link);
+  assert.equal(r.text, r.link.replace('https://', ''));
   assert.equal(await page.locator('#link').getAttribute('target'), '_blank');
   assert.equal(r.status, message('copied'));
   assert.equal(await readClipboard(browser), r.link);
@@ -66,7 +67,7 @@ test('popup click creates, shows and copies a Meet link; one insert, one delete'
   assert.deepEqual(id.get[0].scopes, ['https://www.googleapis.com/auth/calendar.events.owned']);
 
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.setViewportSize({ width: 320, height: 190 });
+  await page.setViewportSize({ width: 360, height: 170 });
   await page.screenshot({ path: join(ARTIFACTS, 'popup.png') });
   await page.close();
 });
@@ -90,7 +91,7 @@ test('reopening the popup shows the last link', async () => {
   await page.close();
   const again = await openPopup(browser);
   await again.waitForSelector('#result:not([hidden])');
-  assert.equal(await again.locator('#link').textContent(), link);
+  assert.equal(await again.locator('#link').getAttribute('href'), link);
   assert.equal(await again.locator('#last-label').isVisible(), true);
   await again.close();
 });
