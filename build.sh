@@ -90,6 +90,7 @@ build() {
   fi
   rm -rf "$out" && mkdir -p "$out"
   cp -R extension/. "$out/"
+  rm "$out/page.js"   # wasm-bindgen ships it as a snippet under pkg/snippets/ (src/shell/page.rs)
   cp -R "$pkg" "$out/pkg"
   python3 - "$out" "$base" <<'PY'
 import json, os, re, sys, base64, hashlib
@@ -108,8 +109,10 @@ if key:
     ext_id = "".join("abcdefghijklmnop"[int(c, 16)] for c in hashlib.sha256(der).hexdigest()[:32])
     open(os.path.join(out, ".extension-id"), "w").write(ext_id)
 if base:
-    origin = re.match(r"^(https?://[^/]+)", base).group(1)
-    m["host_permissions"] = [origin + "/*"]
+    # scheme://host/* : a Chrome match pattern without a port matches every port of that host, which
+    # also covers the e2e fixture pages served next to the fake Google.
+    scheme, host = re.match(r"^(https?)://([^/:]+)", base).groups()
+    m["host_permissions"] = [f"{scheme}://{host}/*"]
 json.dump(m, open(os.path.join(out, "manifest.json"), "w"), indent=2)
 PY
   local raw gz

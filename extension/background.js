@@ -18,12 +18,16 @@ const forward = (name) => async (...args) => {
 globalThis.meetlink = Object.freeze({
   ready,
   onMessage: forward('onMessage'),
+  onMenuClicked: forward('onMenuClicked'),
+  onCommand: forward('onCommand'),
   onWake: forward('onWake'),
   onAlarm: forward('onAlarm'),
 });
 
 chrome.runtime.onInstalled.addListener(() => meetlink.onWake());
 chrome.runtime.onStartup.addListener(() => meetlink.onWake());
+chrome.contextMenus.onClicked.addListener((info, tab) => meetlink.onMenuClicked(info, tab));
+chrome.commands.onCommand.addListener((command, tab) => meetlink.onCommand(command, tab));
 chrome.alarms.onAlarm.addListener((alarm) => meetlink.onAlarm(alarm));
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   // `return true` + sendResponse works in every Chromium version; a returned Promise only since 147.

@@ -9,9 +9,8 @@ use serde::{Deserialize, Serialize};
 
 /// Everything that can stop a link from being made, as the user is told it.
 ///
-/// Serialized in camelCase; the popup and the worker look up `problem_<name>` in `_locales`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// Serialized as its [`problem_name`]; the popup and the worker look up `problem_<name>` in `_locales`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Problem {
     /// This build has no OAuth client ID (see the README's Google Cloud set-up).
     NoClientConfigured,
@@ -47,6 +46,35 @@ pub enum Problem {
     ServerError,
     /// Anything else — a bug on our side or an answer we do not understand.
     Unexpected,
+}
+
+impl Serialize for Problem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(problem_name(*self))
+    }
+}
+
+/// A problem's name as serialized (`rateLimited`), which is also its `_locales` key after `problem_`.
+pub fn problem_name(p: Problem) -> &'static str {
+    match p {
+        Problem::NoClientConfigured => "noClientConfigured",
+        Problem::NotSignedIn => "notSignedIn",
+        Problem::SignInDeclined => "signInDeclined",
+        Problem::ScopeRefused => "scopeRefused",
+        Problem::AdminBlocked => "adminBlocked",
+        Problem::ApiDisabled => "apiDisabled",
+        Problem::SignInUnavailable => "signInUnavailable",
+        Problem::Offline => "offline",
+        Problem::RateLimited => "rateLimited",
+        Problem::QuotaExceeded => "quotaExceeded",
+        Problem::NoCalendarAccess => "noCalendarAccess",
+        Problem::ConferenceNotAllowed => "conferenceNotAllowed",
+        Problem::ConferenceFailed => "conferenceFailed",
+        Problem::ConferenceTimeout => "conferenceTimeout",
+        Problem::InvalidLink => "invalidLink",
+        Problem::ServerError => "serverError",
+        Problem::Unexpected => "unexpected",
+    }
 }
 
 /// Google's legacy error envelope.
@@ -265,6 +293,12 @@ mod tests {
         assert_eq!(retry_after_ms("Wed, 21 Oct 2015 07:28:00 GMT", 1_445_412_490_000), Some(0));
         assert_eq!(retry_after_ms("soon", 0), None);
         assert_eq!(retry_after_ms("-1", 0), None);
+    }
+
+    #[test]
+    fn problems_serialize_as_their_names() {
+        assert_eq!(serde_json::to_value(Problem::RateLimited).unwrap(), "rateLimited");
+        assert_eq!(serde_json::to_value(Problem::NoClientConfigured).unwrap(), "noClientConfigured");
     }
 
     #[test]

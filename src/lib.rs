@@ -9,6 +9,7 @@
 //! next, how long to wait, when to renew the token and when the link is ready.
 
 pub mod calendar;
+pub mod deliver;
 pub mod endpoints;
 pub mod errors;
 pub mod flow;
@@ -16,6 +17,7 @@ pub mod ids;
 pub mod link;
 pub mod messages;
 pub mod retry;
+pub mod settings;
 pub mod time;
 
 /// The browser shell (wasm only). Public only so `tests/wasm.rs` can drive its HTTP path.

@@ -15,9 +15,15 @@ fn manifest() -> serde_json::Value {
 fn permissions_are_exactly_what_is_used() {
     let m = manifest();
     let perms: Vec<&str> = m["permissions"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-    // identity: getAuthToken. storage: the last link (session) and pending deletes (local).
-    // alarms: retrying a failed placeholder delete on a later wake.
-    assert_eq!(perms, ["identity", "storage", "alarms"]);
+    // Each one is explained in the README's "Permissions and why"; no "tabs", no "<all_urls>".
+    assert_eq!(
+        perms,
+        ["identity", "storage", "alarms", "contextMenus", "activeTab", "scripting", "offscreen", "clipboardWrite", "notifications"]
+    );
+    let readme = fs::read_to_string("README.md").unwrap();
+    for p in &perms {
+        assert!(readme.contains(&format!("| `{p}` |")), "README explains {p}");
+    }
     // Google's APIs answer CORS, so production needs no host permission (the fake does the same and
     // tests/wasm.rs fetches it cross-origin).
     assert_eq!(m["host_permissions"], serde_json::json!([]));
@@ -40,6 +46,18 @@ fn nothing_is_exposed_to_pages() {
     }
     assert_eq!(m["manifest_version"], 3);
     assert_eq!(m["background"], serde_json::json!({"service_worker": "background.js", "type": "module"}));
+}
+
+#[test]
+fn commands_have_suggested_keys() {
+    let m = manifest();
+    let c = &m["commands"];
+    assert_eq!(c["insert-meet-link"]["suggested_key"]["default"], "Alt+Shift+M");
+    assert_eq!(c["insert-meet-link"]["suggested_key"]["mac"], "Alt+Shift+M");
+    assert!(c["_execute_action"]["suggested_key"]["default"].is_string());
+    // At most four suggested keys per extension (chrome.commands).
+    assert!(c.as_object().unwrap().values().filter(|v| v.get("suggested_key").is_some()).count() <= 4);
+    assert_eq!(meetlink::deliver::INSERT_ID, "insert-meet-link");
 }
 
 #[test]

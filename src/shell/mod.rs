@@ -2,10 +2,14 @@
 //! modules do — and exports the entry points `extension/background.js` forwards events to.
 
 mod chrome;
+mod deliver;
 pub mod http;
+mod page;
 mod token;
 
 use crate::calendar::EventSpec;
+use crate::deliver::{Trigger, INSERT_ID};
+use crate::settings::Settings;
 use crate::endpoints::Endpoints;
 use crate::errors::Problem;
 use crate::flow::{delete_outcome, delete_request, CreateFlow, DeleteOutcome, PendingDelete, Reply, Step};
@@ -18,6 +22,7 @@ use wasm_bindgen::prelude::*;
 const LAST_LINK: &str = "lastLink";
 const PENDING_DELETES: &str = "pendingDeletes";
 const CLEANUP_ALARM: &str = "meetlink-cleanup";
+const SETTINGS: &str = "settings";
 
 fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
@@ -29,6 +34,11 @@ async fn send(req: &crate::flow::HttpRequest, token: &str) -> Reply {
 
 /// Runs one action to its end: a link, or the problem to show. The placeholder (or an event that
 /// may have landed before a failure) is deleted after the answer is on its way.
+async fn settings() -> Settings {
+    let stored = chrome::local_get(SETTINGS).await.unwrap_or_default();
+    serde_wasm_bindgen::from_value(chrome::get_path(&stored, &[SETTINGS])).unwrap_or_default()
+}
+
 async fn create_link(interactive: bool) -> Result<MeetLink, Problem> {
     let mut token = token::get(interactive).await?;
     let ids = ActionIds::from_random(&chrome::random32());
@@ -151,10 +161,46 @@ pub async fn on_message(message: JsValue, sender: JsValue) -> JsValue {
     }
 }
 
-/// `runtime.onInstalled` and `runtime.onStartup`: finish any cleanup a previous run left.
+/// `runtime.onInstalled` and `runtime.onStartup`: (re)create the context-menu item — removeAll
+/// first, so an update or a second call never fails on a duplicate id — and finish any cleanup a
+/// previous run left.
 #[wasm_bindgen(js_name = onWake)]
 pub async fn on_wake() {
+    let _ = chrome::menus_remove_all().await;
+    let item = object(&[
+        ("id", INSERT_ID.into()),
+        ("title", chrome::i18n("menuInsert").into()),
+        ("contexts", js_sys::Array::of1(&"editable".into()).into()),
+    ]);
+    if chrome::menus_create(&item).is_err() {
+        chrome::warn("MeetLink: could not create the context menu item");
+    }
     retry_pending_deletes().await;
+}
+
+fn tab_id(tab: &JsValue) -> Option<i32> {
+    chrome::get_path(tab, &["id"]).as_f64().filter(|id| *id >= 0.0).map(|id| id as i32)
+}
+
+/// `contextMenus.onClicked`: "Insert Meet link" in an editable field.
+#[wasm_bindgen(js_name = onMenuClicked)]
+pub async fn on_menu_clicked(info: JsValue, tab: JsValue) {
+    if chrome::get_path(&info, &["menuItemId"]).as_string().as_deref() != Some(INSERT_ID) {
+        return;
+    }
+    let frame_id = chrome::get_path(&info, &["frameId"]).as_f64().unwrap_or(0.0) as i32;
+    match tab_id(&tab) {
+        Some(tab_id) => deliver::deliver(Trigger::Menu { tab_id, frame_id }).await,
+        None => deliver::deliver(Trigger::Command { tab_id: None }).await,
+    }
+}
+
+/// `commands.onCommand`: the "insert-meet-link" shortcut.
+#[wasm_bindgen(js_name = onCommand)]
+pub async fn on_command(command: String, tab: JsValue) {
+    if command == INSERT_ID {
+        deliver::deliver(Trigger::Command { tab_id: tab_id(&tab) }).await;
+    }
 }
 
 /// `alarms.onAlarm`.

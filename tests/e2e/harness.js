@@ -2,6 +2,8 @@
 // unpacked, and a stand-in for chrome.identity.getAuthToken (Debian's Chromium cannot mint Google
 // tokens; extension-platform.md §0).
 import { chromium } from 'playwright-core';
+import { build as esbuild } from 'esbuild';
+import { createServer } from 'node:http';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +18,8 @@ export const FAKE = `http://127.0.0.1:${FAKE_PORT}`;
 export const SCOPE = 'https://www.googleapis.com/auth/calendar.events.owned';
 export const TOKEN = 'ya29.fake-token';
 export const ARTIFACTS = join(ROOT, 'target', 'e2e-artifacts');
+export const PAGES_PORT = Number(process.env.MEETLINK_PAGES_PORT || 7361);
+export const PAGES = `http://127.0.0.1:${PAGES_PORT}`;
 
 const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find(existsSync);
 
@@ -61,6 +65,62 @@ export const fake = {
       deletes: ev('DELETE', /\/events\/[^/]+$/),
     };
   },
+};
+
+// ---- the fixture pages (tests/pages), with the editor fixtures bundled from npm by esbuild -----------
+const TYPES = { html: 'text/html; charset=utf-8', js: 'text/javascript', css: 'text/css', pdf: 'application/pdf' };
+
+/** A minimal one-page PDF, for the "PDF viewer cannot be scripted" case. */
+function pdf() {
+  const objs = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>'];
+  let out = '%PDF-1.4\n';
+  const offsets = objs.map((o, i) => { const at = out.length; out += `${i + 1} 0 obj\n${o}\nendobj\n`; return at; });
+  const xref = out.length;
+  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n` + offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out);
+}
+
+export const pages = {
+  servers: [],
+  async start() {
+    const dir = join(ROOT, 'tests', 'pages');
+    const out = join(ROOT, 'target', 'e2e-pages');
+    const entries = ['react.jsx', 'prosemirror.js', 'lexical.js', 'slate.jsx', 'quill.js', 'draft.jsx'];
+    await esbuild({
+      entryPoints: entries.map((e) => join(dir, 'editors', e)), bundle: true, outdir: out, format: 'iife',
+      minify: true, logLevel: 'error', define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
+      nodePaths: [join(here, 'node_modules')],
+    });
+    const handler = (req, res) => {
+      const path = new URL(req.url, 'http://x').pathname;
+      let file;
+      if (path === '/sample.pdf') {
+        res.writeHead(200, { 'Content-Type': TYPES.pdf });
+        return res.end(pdf());
+      }
+      if (path.startsWith('/bundles/')) file = join(out, path.slice('/bundles/'.length));
+      else file = join(dir, path.slice(1) || 'index.html');
+      if (!file.startsWith(dir) && !file.startsWith(out)) { res.writeHead(403); return res.end(); }
+      try {
+        const body = readFileSync(file);
+        res.writeHead(200, { 'Content-Type': TYPES[file.split('.').pop()] || 'application/octet-stream' });
+        res.end(body);
+      } catch {
+        res.writeHead(404);
+        res.end('not found');
+      }
+    };
+    // Also on ::1, so that http://localhost:PORT is a second, cross-origin host for the iframe fixture.
+    for (const host of ['127.0.0.1', '::1']) {
+      const server = createServer(handler);
+      await new Promise((resolve) => server.once('error', resolve).listen(PAGES_PORT, host, resolve));
+      this.servers.push(server);
+    }
+  },
+  stop() { for (const s of this.servers) s.close(); },
+  url: (name) => `${PAGES}/${name}`,
 };
 
 // ---- the browser ----------------------------------------------------------------------------------

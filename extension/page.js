@@ -1,0 +1,131 @@
+// The only code MeetLink runs in web pages. chrome.scripting.executeScript sends each function's
+// source (not its closure) into the page's ISOLATED world, so every function here is self-contained:
+// no imports, no shared helpers, nothing from the worker but the JSON arguments. It never receives a
+// token, never builds HTML, and trusts nothing the page says.
+//
+// Two steps (extension-platform.md §4.2): at trigger time `findTarget` records the focused field and
+// its selection under a per-action nonce (and proves the page can be scripted); when the link is
+// ready, `insertText` types it there — once — if the field is still the one the user chose.
+
+/** Records the focused editable element under `nonce`. Returns {ok, kind} or {ok: false, reason}. */
+export function findTarget(nonce) {
+  const TEXT_INPUTS = ['text', 'search', 'url', 'email'];
+  const isEditable = (el) =>
+    ((el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && TEXT_INPUTS.includes(el.type))) && !el.readOnly && !el.disabled) ||
+    el.isContentEditable === true;
+  // document.activeElement stops at shadow hosts and iframes: descend open shadow roots and
+  // same-origin frames to the element that really has focus.
+  let el = document.activeElement;
+  for (;;) {
+    if (el && el.shadowRoot && el.shadowRoot.activeElement) {
+      el = el.shadowRoot.activeElement;
+    } else if (el && (el.tagName === 'IFRAME' || el.tagName === 'FRAME')) {
+      let inner = null;
+      try { inner = el.contentDocument; } catch { inner = null; }
+      if (!inner) return { ok: false, reason: 'crossOriginFrame' };
+      el = inner.activeElement;
+    } else {
+      break;
+    }
+  }
+  if (!el || !isEditable(el)) return { ok: false, reason: 'noField' };
+  const root = el.getRootNode();
+  const selection = (root.getSelection && root.getSelection()) || el.ownerDocument.getSelection();
+  const field = el.tagName === 'INPUT' || el.tagName === 'TEXTAREA';
+  const range = !field && selection && selection.rangeCount ? selection.getRangeAt(0).cloneRange() : null;
+  const targets = (globalThis.__meetlinkTargets = globalThis.__meetlinkTargets || new Map());
+  // selectionStart is null for email inputs: the browser exposes no caret there.
+  targets.set(nonce, { el, start: field ? el.selectionStart : null, end: field ? el.selectionEnd : null, range });
+  return { ok: true, kind: el.isContentEditable ? 'contenteditable' : el.tagName.toLowerCase() };
+}
+
+/** Types `text` at the caret of the field recorded under `nonce`, as text. Resolves to {ok, how} or {ok: false, reason}. */
+export async function insertText(text, nonce) {
+  const TEXT_INPUTS = ['text', 'search', 'url', 'email'];
+  const isEditable = (el) =>
+    ((el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && TEXT_INPUTS.includes(el.type))) && !el.readOnly && !el.disabled) ||
+    el.isContentEditable === true;
+  const deepActive = () => {
+    let a = document.activeElement;
+    for (;;) {
+      if (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+      else if (a && (a.tagName === 'IFRAME' || a.tagName === 'FRAME')) {
+        let inner = null;
+        try { inner = a.contentDocument; } catch { inner = null; }
+        if (!inner) return a;
+        a = inner.activeElement;
+      } else return a;
+    }
+  };
+  const targets = globalThis.__meetlinkTargets;
+  const target = targets && targets.get(nonce);
+  if (!target) return { ok: false, reason: 'lost' };
+  targets.delete(nonce); // one insertion per action, however often this runs
+  const { el } = target;
+  if (!el.isConnected || !isEditable(el)) return { ok: false, reason: 'gone' };
+  const field = el.tagName === 'INPUT' || el.tagName === 'TEXTAREA';
+  const value = () => (field ? el.value : el.textContent);
+  const count = (s) => s.split(text).length - 1;
+
+  const active = deepActive();
+  if (active !== el && !(el.isContentEditable && el.contains(active))) {
+    if (active && active !== el.ownerDocument.body && isEditable(active)) return { ok: false, reason: 'focusMoved' };
+    // Focus left the fields (e.g. the page itself was clicked): put the caret back where it was.
+    el.focus({ preventScroll: true });
+    if (field) {
+      if (target.start !== null) el.setSelectionRange(target.start, target.end);
+    } else if (target.range) {
+      const root = el.getRootNode();
+      const sel = (root.getSelection && root.getSelection()) || el.ownerDocument.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(target.range);
+    }
+  }
+  const before = count(value());
+  const doc = el.ownerDocument;
+  const view = doc.defaultView;
+  if (!field) {
+    // Editors that own their model (Slate, and any that cancels beforeinput) insert the text
+    // themselves when offered a beforeinput; execCommand alone fires no beforeinput, changes only
+    // their DOM, and their next render would lose the link. An editor that takes it cancels the event.
+    const offer = new view.InputEvent('beforeinput', {
+      bubbles: true, cancelable: true, composed: true, inputType: 'insertText', data: text,
+    });
+    if (!el.dispatchEvent(offer)) {
+      // It renders on its own schedule: give it two frames.
+      await new Promise((resolve) => {
+        view.requestAnimationFrame(() => view.requestAnimationFrame(resolve));
+        view.setTimeout(resolve, 100); // a hidden tab gets no frames
+      });
+      return count(value()) > before ? { ok: true, how: 'beforeinput' } : { ok: false, reason: 'refused' };
+    }
+  }
+  // execCommand('insertText') goes through the browser's own editing path: a trusted `input` event
+  // with inputType insertText, native undo, and the editors' own handling. Deprecated, still the only
+  // way to get all three (MDN; fregante/text-field-edit).
+  let how = 'execCommand';
+  let done = false;
+  try { done = doc.execCommand('insertText', false, text) && count(value()) > before; } catch { done = false; }
+  if (!done) {
+    how = 'fallback';
+    if (field && el.selectionStart !== null) {
+      el.setRangeText(text, el.selectionStart, el.selectionEnd, 'end');
+    } else if (field) {
+      el.value += text; // no caret to insert at (email inputs): append
+    } else {
+      const root = el.getRootNode();
+      const sel = (root.getSelection && root.getSelection()) || doc.getSelection();
+      const range = sel && sel.rangeCount ? sel.getRangeAt(0) : null;
+      if (!range || !el.contains(range.commonAncestorContainer)) return { ok: false, reason: 'refused' };
+      const node = doc.createTextNode(text);
+      range.deleteContents();
+      range.insertNode(node);
+      range.setStartAfter(node);
+      range.collapse(true);
+      sel.removeAllRanges();
+      sel.addRange(range);
+    }
+    el.dispatchEvent(new view.InputEvent('input', { bubbles: true, inputType: 'insertText', data: text }));
+  }
+  return count(value()) > before ? { ok: true, how } : { ok: false, reason: 'refused' };
+}

@@ -1,0 +1,227 @@
+//! Delivering a link where the user is: which frame to look in, what the page's answers mean, and
+//! what the user is told. The page side is `extension/page.js`; this module only decides.
+//!
+//! Rules (issue "Insert the link where the user is typing"):
+//! * the context menu targets the frame that was clicked (`info.frameId`); the shortcut targets the
+//!   top frame, whose probe descends open shadow roots and same-origin frames;
+//! * a page that cannot be scripted (chrome://, the Web Store, the PDF viewer, a cross-origin frame),
+//!   no focused field, a field that is gone, or focus moved to another field: the link goes to the
+//!   clipboard and the user is told why. The link is never lost.
+
+use crate::errors::Problem;
+use serde::{Deserialize, Serialize};
+
+/// What started an insertion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// "Insert Meet link" in the context menu of an editable field.
+    Menu {
+        /// The tab.
+        tab_id: i32,
+        /// The frame that was right-clicked.
+        frame_id: i32,
+    },
+    /// The keyboard shortcut; `None` when no tab has focus (e.g. a browser window without tabs).
+    Command {
+        /// The focused tab.
+        tab_id: Option<i32>,
+    },
+}
+
+/// The id of the context-menu item and of the command.
+pub const INSERT_ID: &str = "insert-meet-link";
+
+impl Trigger {
+    /// The tab and frame to look for the field in, or why there is none.
+    pub fn frame(self) -> Result<(i32, i32), Miss> {
+        match self {
+            Trigger::Menu { tab_id, frame_id } => Ok((tab_id, frame_id.max(0))),
+            Trigger::Command { tab_id: Some(tab_id) } => Ok((tab_id, 0)),
+            Trigger::Command { tab_id: None } => Err(Miss::NoField),
+        }
+    }
+}
+
+/// What `findTarget` / `insertText` in the page answered. Anything else is treated as a failure.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct PageAnswer {
+    /// Success.
+    pub ok: bool,
+    /// On failure: `noField`, `crossOriginFrame`, `focusMoved`, `gone`, `lost`, `refused`.
+    pub reason: Option<String>,
+}
+
+/// Why a link went to the clipboard instead of into the field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Miss {
+    /// The page cannot be scripted by extensions (browser pages, the Web Store, the PDF viewer).
+    Restricted,
+    /// The field is in a frame from another site.
+    CrossOriginFrame,
+    /// No text field had focus.
+    NoField,
+    /// The field was removed, or the page navigated away, while the link was being made.
+    FieldGone,
+    /// Focus moved to another field while the link was being made.
+    FocusMoved,
+    /// The field did not accept the text.
+    Refused,
+}
+
+impl Miss {
+    /// The `_locales` key of the notice shown when the link was copied instead.
+    pub fn notice_key(self) -> &'static str {
+        match self {
+            Miss::Restricted => "copied_restricted",
+            Miss::CrossOriginFrame => "copied_crossOriginFrame",
+            Miss::NoField => "copied_noField",
+            Miss::FieldGone => "copied_fieldGone",
+            Miss::FocusMoved => "copied_focusMoved",
+            Miss::Refused => "copied_refused",
+        }
+    }
+}
+
+/// What the probe at trigger time means. `Err(message)` is `executeScript` rejecting.
+pub fn probe_outcome(answer: Result<PageAnswer, String>) -> Result<(), Miss> {
+    match answer {
+        Ok(PageAnswer { ok: true, .. }) => Ok(()),
+        Ok(a) => Err(match a.reason.as_deref() {
+            Some("crossOriginFrame") => Miss::CrossOriginFrame,
+            _ => Miss::NoField,
+        }),
+        Err(message) => Err(script_error(&message)),
+    }
+}
+
+/// What the insertion's answer means.
+pub fn insert_outcome(answer: Result<PageAnswer, String>) -> Result<(), Miss> {
+    match answer {
+        Ok(PageAnswer { ok: true, .. }) => Ok(()),
+        Ok(a) => Err(match a.reason.as_deref() {
+            Some("focusMoved") => Miss::FocusMoved,
+            Some("refused") => Miss::Refused,
+            _ => Miss::FieldGone,
+        }),
+        Err(message) => Err(match script_error(&message) {
+            Miss::Restricted => Miss::FieldGone, // it could be scripted a moment ago: it navigated
+            other => other,
+        }),
+    }
+}
+
+/// Classifies an `executeScript` rejection (Chromium's messages, extension-platform.md §4.1).
+fn script_error(message: &str) -> Miss {
+    if message.contains("No tab with id") || message.contains("No frame with id") || message.contains("was removed") {
+        Miss::FieldGone
+    } else if message.contains("Cannot access contents of") || message.contains("must request permission") {
+        // A frame whose origin neither activeTab nor a host permission covers.
+        Miss::CrossOriginFrame
+    } else {
+        // "Cannot access a chrome:// URL", "The extensions gallery cannot be scripted.", PDF, error pages…
+        Miss::Restricted
+    }
+}
+
+/// What the user is told after a trigger, by badge and (unless it is a plain success) notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// Typed into the field.
+    Inserted,
+    /// Copied to the clipboard instead, and why.
+    Copied(Miss),
+    /// Neither typed nor copied (the clipboard refused too): the link is in the popup.
+    CopyFailed,
+    /// No link was made.
+    Failed(Problem),
+}
+
+impl Notice {
+    /// Badge text: success, copied, or failed.
+    pub fn badge(self) -> (&'static str, &'static str) {
+        match self {
+            Notice::Inserted => ("✓", "#146c2e"),
+            Notice::Copied(_) => ("⧉", "#0b57d0"),
+            Notice::CopyFailed | Notice::Failed(_) => ("!", "#b3261e"),
+        }
+    }
+
+    /// The `_locales` key of the notification text; `None` when a badge is enough.
+    pub fn message_key(self) -> Option<String> {
+        match self {
+            Notice::Inserted => None,
+            Notice::Copied(miss) => Some(miss.notice_key().to_owned()),
+            Notice::CopyFailed => Some("copyFailedNotice".to_owned()),
+            Notice::Failed(p) => Some(format!("problem_{}", crate::errors::problem_name(p))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok() -> Result<PageAnswer, String> {
+        Ok(PageAnswer { ok: true, reason: None })
+    }
+    fn no(reason: &str) -> Result<PageAnswer, String> {
+        Ok(PageAnswer { ok: false, reason: Some(reason.into()) })
+    }
+    fn err(m: &str) -> Result<PageAnswer, String> {
+        Err(m.into())
+    }
+
+    #[test]
+    fn frames() {
+        assert_eq!(Trigger::Menu { tab_id: 4, frame_id: 7 }.frame(), Ok((4, 7)));
+        assert_eq!(Trigger::Menu { tab_id: 4, frame_id: -1 }.frame(), Ok((4, 0)));
+        assert_eq!(Trigger::Command { tab_id: Some(4) }.frame(), Ok((4, 0)));
+        assert_eq!(Trigger::Command { tab_id: None }.frame(), Err(Miss::NoField));
+    }
+
+    #[test]
+    fn probe_answers() {
+        let table = [
+            (ok(), Ok(())),
+            (no("noField"), Err(Miss::NoField)),
+            (no("crossOriginFrame"), Err(Miss::CrossOriginFrame)),
+            (no("something new"), Err(Miss::NoField)),
+            (Ok(PageAnswer::default()), Err(Miss::NoField)),
+            (err("Cannot access a chrome:// URL"), Err(Miss::Restricted)),
+            (err("The extensions gallery cannot be scripted."), Err(Miss::Restricted)),
+            (err("Cannot access contents of the page. Extension manifest must request permission to access the respective host."), Err(Miss::CrossOriginFrame)),
+            (err("Frame with ID 3 was removed."), Err(Miss::FieldGone)),
+            (err("No tab with id: 12."), Err(Miss::FieldGone)),
+            (err("Cannot access \"chrome-error://chromewebdata/\"."), Err(Miss::Restricted)),
+        ];
+        for (answer, want) in table {
+            assert_eq!(probe_outcome(answer.clone()), want, "{answer:?}");
+        }
+    }
+
+    #[test]
+    fn insert_answers() {
+        let table = [
+            (ok(), Ok(())),
+            (no("focusMoved"), Err(Miss::FocusMoved)),
+            (no("gone"), Err(Miss::FieldGone)),
+            (no("lost"), Err(Miss::FieldGone)),
+            (no("refused"), Err(Miss::Refused)),
+            (err("No tab with id: 12."), Err(Miss::FieldGone)),
+            (err("Cannot access a chrome:// URL"), Err(Miss::FieldGone)),
+        ];
+        for (answer, want) in table {
+            assert_eq!(insert_outcome(answer.clone()), want, "{answer:?}");
+        }
+    }
+
+    #[test]
+    fn notices() {
+        assert_eq!(Notice::Inserted.message_key(), None);
+        assert_eq!(Notice::Copied(Miss::NoField).message_key().as_deref(), Some("copied_noField"));
+        assert_eq!(Notice::Failed(Problem::RateLimited).message_key().as_deref(), Some("problem_rateLimited"));
+        assert_eq!(Notice::Failed(Problem::Offline).badge().0, "!");
+    }
+}

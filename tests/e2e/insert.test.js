@@ -1,0 +1,345 @@
+// "Insert Meet link" (context menu) and the shortcut, on every fixture target, through the very
+// handlers the listeners call: globalThis.meetlink.onMenuClicked(info, tab) and .onCommand(command, tab).
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fake, pages, launch, stubIdentity, readClipboard, message, ROOT } from './harness.js';
+
+const MEET = /https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}/;
+let browser;
+
+before(async () => {
+  await Promise.all([fake.start(), pages.start()]);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  fake.stop();
+  pages.stop();
+});
+beforeEach(async () => {
+  await fake.reset();
+  await stubIdentity(browser.sw);
+  await browser.sw.evaluate(() => chrome.storage.local.remove('settings'));
+  await writeClipboard('');
+});
+
+async function writeClipboard(text) {
+  const p = await browser.context.newPage();
+  await p.goto(`${pages.url('textarea.html')}`);
+  await p.evaluate((t) => navigator.clipboard.writeText(t), text).catch(() => {});
+  await p.close();
+}
+
+async function open(name) {
+  const page = await browser.context.newPage();
+  await page.goto(pages.url(name));
+  await page.waitForLoadState('load');
+  const tabId = await browser.sw.evaluate(async (url) => (await chrome.tabs.query({ url }))[0]?.id, page.url());
+  assert.ok(tabId, 'tab found');
+  return { page, tabId };
+}
+
+/** Frame ids of a tab by URL, from executeScript's InjectionResult.frameId. */
+async function frameIds(tabId) {
+  return browser.sw.evaluate(async (tabId) => {
+    const res = await chrome.scripting.executeScript({ target: { tabId, allFrames: true }, func: () => location.href }).catch(() => []);
+    return res.map((r) => ({ frameId: r.frameId, url: r.result }));
+  }, tabId);
+}
+
+function trigger(how, tabId, frameId = 0) {
+  return browser.sw.evaluate(async ({ how, tabId, frameId }) => {
+    await chrome.notifications.getAll().then((all) => Promise.all(Object.keys(all).map((id) => chrome.notifications.clear(id))));
+    if (how === 'menu') {
+      await meetlink.onMenuClicked({ menuItemId: 'insert-meet-link', frameId, editable: true, pageUrl: '' }, { id: tabId });
+    } else {
+      await meetlink.onCommand('insert-meet-link', tabId === null ? undefined : { id: tabId });
+    }
+    const notes = Object.keys(await chrome.notifications.getAll());
+    return {
+      badge: tabId === null ? null : await chrome.action.getBadgeText({ tabId }),
+      title: tabId === null ? null : await chrome.action.getTitle({ tabId }),
+      notifications: notes.length,
+    };
+  }, { how, tabId, frameId });
+}
+
+/** Everything in the page except the field under test, to show that nothing else changed. */
+const outside = (page, skip) => page.evaluate((skip) => {
+  const clone = document.body.cloneNode(true);
+  for (const s of skip) clone.querySelectorAll(s).forEach((n) => n.remove());
+  clone.querySelectorAll('script').forEach((n) => n.remove());
+  return clone.outerHTML;
+}, skip);
+
+/** Caret offset from the start of the field's text (fields: selectionEnd; editables: a Range). */
+const caret = (page, get) => page.evaluate(`(() => {
+  const el = (${get})();
+  if ('selectionEnd' in el) return [el.selectionStart, el.selectionEnd];
+  const root = el.getRootNode();
+  const sel = root.getSelection ? root.getSelection() : document.getSelection();
+  const r = document.createRange();
+  r.selectNodeContents(el);
+  r.setEnd(sel.focusNode, sel.focusOffset);
+  const n = r.toString().length;
+  return [n, n];
+})()`);
+
+const events = (page, get) => page.evaluate(`(() => {
+  const el = (${get})();
+  return (el.ownerDocument.defaultView.seen || []).slice();
+})()`);
+
+// Each target: the page, how to reach the element (a function body evaluated in the page), how to
+// read the text the page's own model holds, and where the caret goes before the trigger.
+const field = (sel) => `() => document.querySelector('${sel}')`;
+const targets = [
+  { name: 'textarea', page: 'textarea.html', el: field('#field'), caret: 6 },
+  { name: 'textarea, replacing a selection', page: 'textarea.html', el: field('#field'), caret: 6, select: [7, 12] },
+  ...['text', 'search', 'url', 'untyped'].map((t) => ({ name: `input ${t}`, page: 'inputs.html', el: field(`#${t}`), caret: 6 })),
+  // Email inputs expose no caret to scripts (selectionStart is null): the caret is put at the end by key.
+  { name: 'input email', page: 'inputs.html', el: field('#email'), caret: 'end', noCaretApi: true },
+  { name: 'contenteditable', page: 'contenteditable.html', el: field('#field'), caret: 'end' },
+  { name: 'textarea in nested open shadow roots', page: 'shadow.html', el: "() => document.querySelector('#host').shadowRoot.querySelector('inner-box').shadowRoot.querySelector('#field')", caret: 6 },
+  { name: 'contenteditable in a shadow root', page: 'shadow.html', el: "() => document.querySelector('#richhost').shadowRoot.querySelector('#rich')", caret: 'end' },
+  { name: 'same-origin iframe', page: 'iframe.html', el: "() => document.querySelector('#same').contentDocument.querySelector('#field')", caret: 6, frame: 'frame-inner.html', focusBy: 'script' },
+  { name: 'React controlled input', page: 'react.html', el: field('#field'), caret: 6, model: 'modelText', rerender: true },
+  { name: 'React controlled textarea', page: 'react.html', el: field('#area'), caret: 6, model: 'modelArea', rerender: true },
+  { name: 'ProseMirror', page: 'prosemirror.html', el: field('#field [contenteditable=true]'), caret: 'end', model: 'modelText' },
+  { name: 'Lexical', page: 'lexical.html', el: field('#editable'), caret: 'end', model: 'modelText' },
+  { name: 'Slate', page: 'slate.html', el: field('#field [contenteditable=true]'), caret: 'end', model: 'modelText' },
+  { name: 'Quill', page: 'quill.html', el: field('#field [contenteditable=true]'), caret: 'end', model: 'modelText' },
+  { name: 'Draft.js', page: 'draft.html', el: field('#field [contenteditable=true]'), caret: 'end', model: 'modelText' },
+];
+
+async function focusTarget(page, t) {
+  const handle = await page.evaluateHandle(`(${t.el})()`);
+  // Playwright cannot click through a handle into another frame; focus it the way a click would.
+  if (t.focusBy === 'script') await handle.evaluate((el) => { el.ownerDocument.defaultView.focus(); el.focus(); });
+  else await handle.asElement().click();
+  if (t.caret === 'end') {
+    await page.keyboard.press('End');
+  } else {
+    const [s, e] = t.select ?? [t.caret, t.caret];
+    await handle.evaluate((el, [s, e]) => el.setSelectionRange(s, e), [s, e]);
+  }
+  await page.evaluate(() => { window.seen.length = 0; document.querySelectorAll('iframe').forEach((f) => { try { f.contentWindow.seen.length = 0; } catch {} }); });
+  return handle;
+}
+
+for (const t of targets) {
+  for (const how of ['menu', 'command']) {
+    test(`${t.name} via ${how}`, async () => {
+      const { page, tabId } = await open(t.page);
+      if (t.model) await page.waitForFunction((m) => typeof window[m] === 'function', t.model);
+      const handle = await focusTarget(page, t);
+      const before = await handle.evaluate((el) => ('value' in el && el.tagName !== 'DIV' ? el.value : el.textContent));
+      const keep = await outside(page, ['#field', '#app', '#area', '#host', '#richhost', '#same', '#cross', '#editable']);
+      let frameId = 0;
+      if (how === 'menu' && t.frame) frameId = (await frameIds(tabId)).find((f) => f.url.endsWith(t.frame) && f.url.includes('127.0.0.1')).frameId;
+
+      const r = await trigger(how, tabId, frameId);
+      assert.equal(r.badge, '✓', r.title);
+      assert.equal(r.notifications, 0);
+
+      const value = await handle.evaluate((el) => ('value' in el && el.tagName !== 'DIV' ? el.value : el.textContent));
+      const link = value.match(MEET)?.[0];
+      assert.ok(link, `link in field: ${value}`);
+      const expected = t.caret === 'end' ? before + link
+        : before.slice(0, (t.select ?? [t.caret])[0]) + link + before.slice((t.select ?? [t.caret, t.caret])[1]);
+      assert.equal(value, expected);
+      const end = t.caret === 'end' ? expected.length : (t.select ?? [t.caret])[0] + link.length;
+      if (!t.noCaretApi) assert.deepEqual(await caret(page, t.el), [end, end], 'caret right after the link');
+      if (t.model) {
+        if (t.rerender) await page.evaluate(() => window.rerender());
+        await page.waitForFunction((m) => window[m]().includes('meet.google.com'), t.model, { timeout: 2000 });
+        assert.equal(await page.evaluate((m) => window[m](), t.model), expected, "the editor's own model has the link");
+        if (t.rerender) assert.equal(await handle.evaluate((el) => el.value), expected, 'survives the next render');
+      }
+      const seen = await events(page, t.el);
+      assert.ok(seen.some((e) => (e.type === 'input' || e.type === 'beforeinput') && e.inputType === 'insertText' && e.data === link),
+        `the page saw an insertText event: ${JSON.stringify(seen)}`);
+      assert.equal(await outside(page, ['#field', '#app', '#area', '#host', '#richhost', '#same', '#cross', '#editable']), keep, 'nothing else changed');
+      assert.equal((await fake.calls()).inserts.length, 1, 'one event per trigger');
+      assert.equal(await readClipboard(browser), '', 'not copied');
+      await page.close();
+    });
+  }
+}
+
+test('undo removes the inserted link (textarea and contenteditable)', async () => {
+  for (const [name, sel, caretAt] of [['textarea.html', '#field', 6], ['contenteditable.html', '#field', 'end']]) {
+    const { page, tabId } = await open(name);
+    const handle = await focusTarget(page, { el: field(sel), caret: caretAt });
+    const before = await handle.evaluate((el) => el.value ?? el.textContent);
+    await trigger('command', tabId);
+    assert.match(await handle.evaluate((el) => el.value ?? el.textContent), MEET);
+    await page.keyboard.press('Control+z');
+    assert.equal(await handle.evaluate((el) => el.value ?? el.textContent), before, name);
+    await page.close();
+  }
+});
+
+test('the insertion template setting is applied as text', async () => {
+  await browser.sw.evaluate(() => chrome.storage.local.set({ settings: { template: 'markdown' } }));
+  const { page, tabId } = await open('textarea.html');
+  await focusTarget(page, { el: field('#field'), caret: 0 });
+  await trigger('command', tabId);
+  assert.match(await page.locator('#field').inputValue(), /^\[Join Google Meet\]\(https:\/\/meet\.google\.com\/[a-z-]+\)Hello {2}world$/);
+  await page.close();
+});
+
+test('a hostile string handed to the insert function appears literally and runs nothing', async () => {
+  const src = readFileSync(join(ROOT, 'extension', 'page.js'), 'utf8').replace(/export /g, '');
+  const hostile = '<img src=x onerror=alert(1)><script>alert(2)</script>';
+  for (const [name, sel] of [['textarea.html', '#field'], ['contenteditable.html', '#field'], ['prosemirror.html', '#field [contenteditable=true]']]) {
+    const page = await browser.context.newPage();
+    await page.goto(pages.url(name));
+    await page.locator(sel).click();
+    await page.keyboard.press('End');
+    const r = await page.evaluate(`(async () => { ${src}; findTarget('n'); return insertText(${JSON.stringify(hostile)}, 'n'); })()`);
+    assert.equal(r.ok, true);
+    await page.waitForTimeout(100);
+    const el = page.locator(sel);
+    const text = await el.evaluate((e) => e.value ?? e.textContent);
+    assert.ok(text.endsWith(hostile), `${name}: literal text`);
+    assert.equal(await page.evaluate(() => document.querySelectorAll('#field img, #field script, [contenteditable] img').length), 0, `${name}: no element created`);
+    assert.deepEqual(await page.evaluate(() => window.alerted), [], `${name}: nothing ran`);
+    // Run again with the same nonce: inserted once per action.
+    const again = await page.evaluate(`(async () => { ${src}; return insertText(${JSON.stringify(hostile)}, 'n'); })()`);
+    assert.equal(again.reason, 'lost');
+    await page.close();
+  }
+});
+
+// ---- where the page cannot be written to, the link goes to the clipboard, and the user is told ----
+async function expectCopied(r, reason) {
+  assert.equal(r.notifications, 1, 'the user is told');
+  if (r.title !== null) {
+    assert.equal(r.badge, '⧉');
+    assert.equal(r.title, message(`copied_${reason}`));
+  }
+  const clip = await readClipboard(browser);
+  assert.match(clip, new RegExp(`^${MEET.source}$`), 'the link is on the clipboard');
+  assert.equal((await fake.calls()).inserts.length, 1);
+  return clip;
+}
+
+test('chrome:// page: copied', async () => {
+  const page = await browser.context.newPage();
+  await page.goto('chrome://version/');
+  await page.bringToFront();
+  // Without the "tabs" permission a chrome:// tab cannot be found by URL: take the active one.
+  const tabId = await browser.sw.evaluate(async () => (await chrome.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.id);
+  await expectCopied(await trigger('command', tabId), 'restricted');
+  await page.close();
+});
+
+test('PDF viewer: copied', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(pages.url('sample.pdf')).catch(() => {}); // may count as a download in headless mode
+  const tabId = await browser.sw.evaluate(async (u) => (await chrome.tabs.query({}))
+    .find((t) => t.url === u || t.pendingUrl === u)?.id, pages.url('sample.pdf'));
+  assert.ok(tabId);
+  const r = await trigger('command', tabId);
+  await expectCopied(r, r.title === message('copied_noField') ? 'noField' : 'restricted');
+  await page.close();
+});
+
+test('cross-origin iframe: copied (menu in the frame, and shortcut with focus in it)', async () => {
+  const { page, tabId } = await open('iframe.html');
+  await page.frameLocator('#cross').locator('#field').click();
+  const frames = await frameIds(tabId);
+  assert.ok(!frames.some((f) => f.url.includes('localhost')), 'no host permission for the other origin');
+  // The frame id as the menu would report it: ask the browser for every frame of the tab.
+  const crossId = await browser.sw.evaluate(async (tabId) => {
+    const all = await chrome.webNavigation?.getAllFrames?.({ tabId });
+    return all?.find((f) => f.url.includes('localhost'))?.frameId ?? 999;
+  }, tabId);
+  await expectCopied(await trigger('menu', tabId, crossId), crossId === 999 ? 'fieldGone' : 'crossOriginFrame');
+  await fake.reset();
+  await page.bringToFront();
+  await page.frameLocator('#cross').locator('#field').click();
+  await expectCopied(await trigger('command', tabId), 'crossOriginFrame');
+  assert.equal(await page.frameLocator('#cross').locator('#field').inputValue(), 'Hello  world');
+  await page.close();
+});
+
+test('no editable field focused (shortcut): copied', async () => {
+  const { page, tabId } = await open('inputs.html');
+  await page.locator('h1').click();
+  await expectCopied(await trigger('command', tabId), 'noField');
+  await page.close();
+});
+
+test('an unsupported input type (number) is not typed into: copied', async () => {
+  const { page, tabId } = await open('inputs.html');
+  await page.locator('#number').click();
+  await expectCopied(await trigger('command', tabId), 'noField');
+  assert.equal(await page.locator('#number').inputValue(), '5');
+  await page.close();
+});
+
+test('no tab at all (shortcut outside a tab): copied and notified', async () => {
+  await expectCopied(await trigger('command', null), 'noField');
+});
+
+test('focus moved to another field while the link was made: nothing typed, copied', async () => {
+  await fake.config({ latency_ms: 400 });
+  const { page, tabId } = await open('textarea.html');
+  await focusTarget(page, { el: field('#field'), caret: 6 });
+  const pending = trigger('command', tabId);
+  await page.waitForTimeout(150);
+  await page.locator('#other').click();
+  await page.keyboard.type('typing here');
+  await expectCopied(await pending, 'focusMoved');
+  assert.equal(await page.locator('#field').inputValue(), 'Hello  world');
+  assert.equal(await page.locator('#other').inputValue(), 'typing here');
+  await page.close();
+});
+
+test('the field was removed while the link was made: copied', async () => {
+  await fake.config({ latency_ms: 400 });
+  const { page, tabId } = await open('textarea.html');
+  await focusTarget(page, { el: field('#field'), caret: 6 });
+  const pending = trigger('menu', tabId);
+  await page.waitForTimeout(150);
+  await page.evaluate(() => document.getElementById('field').remove());
+  await expectCopied(await pending, 'fieldGone');
+  await page.close();
+});
+
+test('focus left the fields (page clicked) while the link was made: typed where the caret was', async () => {
+  await fake.config({ latency_ms: 400 });
+  const { page, tabId } = await open('textarea.html');
+  await focusTarget(page, { el: field('#field'), caret: 6 });
+  const pending = trigger('command', tabId);
+  await page.waitForTimeout(150);
+  await page.locator('h1').click();
+  const r = await pending;
+  assert.equal(r.badge, '✓');
+  assert.match(await page.locator('#field').inputValue(), /^Hello https:\/\/meet\.google\.com\/[a-z-]+ world$/);
+  await page.close();
+});
+
+test('a failure is shown on the badge and in a notification that says what to do; nothing typed', async () => {
+  await fake.faults({ match: 'insert', status: 403, reason: 'quotaExceeded' });
+  const { page, tabId } = await open('textarea.html');
+  await focusTarget(page, { el: field('#field'), caret: 6 });
+  const r = await trigger('command', tabId);
+  assert.equal(r.badge, '!');
+  assert.equal(r.title, message('problem_quotaExceeded'));
+  assert.equal(r.notifications, 1);
+  assert.equal(await page.locator('#field').inputValue(), 'Hello  world');
+  await page.close();
+});
+
+test('the context-menu item exists after install and after onWake runs again', async () => {
+  const exists = () => browser.sw.evaluate(() => chrome.contextMenus.update('insert-meet-link', {}).then(() => true, () => false));
+  assert.equal(await exists(), true);
+  await browser.sw.evaluate(() => meetlink.onWake());
+  await browser.sw.evaluate(() => meetlink.onWake());
+  assert.equal(await exists(), true);
+});
