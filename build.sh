@@ -6,7 +6,7 @@
 #   ./build.sh test                           install what is missing, run every test layer
 #   ./build.sh package                        dist/ as a zip for the Chrome Web Store
 #   ./build.sh fake [PORT]                    run the fake Google (tests/fake_google) by hand
-#   ./build.sh bench                          measure popup click -> link against the fake
+#   ./build.sh bench                          measure trigger -> link (popup, shortcut) against the fake
 #
 # Configuration (environment, or KEY=VALUE lines in an untracked ./meetlink.config):
 #   MEETLINK_CLIENT_ID   OAuth client ID of type "Chrome Extension" (chrome.identity.getAuthToken)
@@ -194,7 +194,7 @@ case "${1:-}" in
   bench)
     ensure_build_tools; ensure_test_tools
     MEETLINK_CLIENT_ID=fake-client.apps.googleusercontent.com build target/e2e-dist "http://127.0.0.1:$FAKE_PORT"
-    MEETLINK_DIST="$ROOT/target/e2e-dist" MEETLINK_FAKE_PORT=$FAKE_PORT node tests/bench/popup.mjs ;;
+    MEETLINK_DIST="$ROOT/target/e2e-dist" MEETLINK_FAKE_PORT=$FAKE_PORT node tests/bench/latency.mjs ;;
   fake) exec python3 tests/fake_google/server.py --port "${2:-$FAKE_PORT}" ;;
   -h|--help|help) sed -n '2,14p' "$0" ;;
   *) die "unknown command '$1' (see ./build.sh --help)" ;;

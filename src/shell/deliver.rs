@@ -2,7 +2,7 @@
 //! or copy it and say why. Every decision is in `crate::deliver`.
 
 use super::chrome::{self, get_path, object};
-use super::{create_link, page, settings};
+use super::{create_link, page, settings_from, SETTINGS};
 use crate::deliver::{insert_outcome, probe_outcome, Miss, Notice, PageAnswer, Trigger};
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
@@ -76,17 +76,20 @@ pub async fn copy(text: &str) -> bool {
 pub async fn deliver(trigger: Trigger) {
     let target = trigger.frame();
     let tab_id = target.ok().map(|(tab, _)| tab);
+    // Nothing waits for the progress badge or the settings: they run beside the hot path.
     if let Some(tab) = tab_id {
-        let _ = chrome::set_badge_text(&object(&[("tabId", tab.into()), ("text", "…".into())])).await;
-        let _ = chrome::set_badge_color(&object(&[("tabId", tab.into()), ("color", "#5f6368".into())])).await;
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = chrome::set_badge_text(&object(&[("tabId", tab.into()), ("text", "…".into())])).await;
+            let _ = chrome::set_badge_color(&object(&[("tabId", tab.into()), ("color", "#5f6368".into())])).await;
+        });
     }
+    let stored_settings = future_to_promise(chrome::local_get(SETTINGS));
     // The probe records the field and its caret now, while the link is being made.
     let nonce = nonce();
     let probe: Option<Promise> = target.ok().map(|(tab, frame)| {
         let nonce = nonce.clone();
         future_to_promise(async move { run_in_frame(tab, frame, page::find_target(), &[nonce.into()]).await })
     });
-    let settings = settings().await;
     let link = create_link(true).await;
     let probed = match probe {
         None => Err(Miss::NoField),
@@ -96,6 +99,7 @@ pub async fn deliver(trigger: Trigger) {
         Ok(link) => link,
         Err(problem) => return tell(tab_id, Notice::Failed(problem), None).await,
     };
+    let settings = settings_from(&JsFuture::from(stored_settings).await.unwrap_or_default());
     let text = settings.template.render(&link);
     let placed = match (probed, target) {
         (Ok(()), Ok((tab, frame))) => {

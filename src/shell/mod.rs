@@ -34,9 +34,9 @@ async fn send(req: &crate::flow::HttpRequest, token: &str) -> Reply {
 
 /// Runs one action to its end: a link, or the problem to show. The placeholder (or an event that
 /// may have landed before a failure) is deleted after the answer is on its way.
-async fn settings() -> Settings {
-    let stored = chrome::local_get(SETTINGS).await.unwrap_or_default();
-    serde_wasm_bindgen::from_value(chrome::get_path(&stored, &[SETTINGS])).unwrap_or_default()
+/// Settings out of a `storage.local.get(SETTINGS)` answer; anything malformed means the defaults.
+fn settings_from(stored: &JsValue) -> Settings {
+    serde_wasm_bindgen::from_value(chrome::get_path(stored, &[SETTINGS])).unwrap_or_default()
 }
 
 async fn create_link(interactive: bool) -> Result<MeetLink, Problem> {
