@@ -20,12 +20,15 @@ globalThis.meetlink = Object.freeze({
   onMessage: forward('onMessage'),
   onMenuClicked: forward('onMenuClicked'),
   onCommand: forward('onCommand'),
+  onStart: forward('onStart'),
   onWake: forward('onWake'),
   onAlarm: forward('onAlarm'),
 });
 
 chrome.runtime.onInstalled.addListener(() => meetlink.onWake());
 chrome.runtime.onStartup.addListener(() => meetlink.onWake());
+// Every start of the worker, whatever woke it: finish actions a stopped instance left behind.
+meetlink.onStart();
 chrome.contextMenus.onClicked.addListener((info, tab) => meetlink.onMenuClicked(info, tab));
 chrome.commands.onCommand.addListener((command, tab) => meetlink.onCommand(command, tab));
 chrome.alarms.onAlarm.addListener((alarm) => meetlink.onAlarm(alarm));

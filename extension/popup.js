@@ -19,6 +19,7 @@ function showProblem(problem) {
 }
 
 function showLink(url, earlier) {
+  lastShown = url;
   const code = new URL(url).pathname.slice(1);
   $('link').href = url;
   $('link').textContent = url.replace(/^https:\/\//, ''); // the label Google itself shows
@@ -43,7 +44,23 @@ async function copy(url) {
   setStatus(t('copied'), true);
 }
 
+async function waitForResumedLink(before) {
+  for (let i = 0; i < 80; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    const state = await ask('getState').catch(() => null);
+    if (state?.last && state.last.url !== before) {
+      showLink(state.last.url, false);
+      return setStatus(t('copied'), true); // a resumed action copies its link
+    }
+  }
+  setStatus('');
+  showProblem('interrupted');
+}
+
+let lastShown = null;
+
 async function create() {
+  const before = lastShown;
   $('create').disabled = true;
   $('create').setAttribute('aria-busy', 'true');
   showProblem(null);
@@ -60,8 +77,9 @@ async function create() {
       showProblem(answer?.problem ?? 'unexpected');
     }
   } catch {
-    setStatus('');
-    showProblem('unexpected');
+    // The worker was stopped mid-action (the message channel closed). A restarted worker finishes
+    // the action by itself; wait for its link rather than start a second meeting.
+    await waitForResumedLink(before);
   } finally {
     $('create').disabled = false;
     $('create').removeAttribute('aria-busy');

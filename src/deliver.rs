@@ -68,6 +68,8 @@ pub enum Miss {
     FocusMoved,
     /// The field did not accept the text.
     Refused,
+    /// The worker was restarted while the link was being made; it was finished afterwards.
+    Interrupted,
 }
 
 impl Miss {
@@ -80,6 +82,7 @@ impl Miss {
             Miss::FieldGone => "copied_fieldGone",
             Miss::FocusMoved => "copied_focusMoved",
             Miss::Refused => "copied_refused",
+            Miss::Interrupted => "copied_interrupted",
         }
     }
 }

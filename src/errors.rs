@@ -44,6 +44,8 @@ pub enum Problem {
     InvalidLink,
     /// Google had a server problem, or kept failing to answer.
     ServerError,
+    /// The worker was stopped mid-action and the action could not be finished afterwards.
+    Interrupted,
     /// Anything else — a bug on our side or an answer we do not understand.
     Unexpected,
 }
@@ -73,6 +75,7 @@ pub fn problem_name(p: Problem) -> &'static str {
         Problem::ConferenceTimeout => "conferenceTimeout",
         Problem::InvalidLink => "invalidLink",
         Problem::ServerError => "serverError",
+        Problem::Interrupted => "interrupted",
         Problem::Unexpected => "unexpected",
     }
 }

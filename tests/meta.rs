@@ -110,7 +110,7 @@ fn every_problem_has_a_message() {
     for p in [
         NoClientConfigured, NotSignedIn, SignInDeclined, ScopeRefused, AdminBlocked, ApiDisabled, SignInUnavailable,
         Offline, RateLimited, QuotaExceeded, NoCalendarAccess, ConferenceNotAllowed, ConferenceFailed,
-        ConferenceTimeout, InvalidLink, ServerError, Unexpected,
+        ConferenceTimeout, InvalidLink, ServerError, Interrupted, Unexpected,
     ] {
         let name = serde_json::to_value(p).unwrap();
         let key = format!("problem_{}", name.as_str().unwrap());

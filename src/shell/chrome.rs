@@ -14,8 +14,12 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = get, catch)]
     pub async fn session_get(key: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = get, catch)]
+    async fn session_get_keys(keys: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = set, catch)]
     pub async fn session_set(items: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = remove, catch)]
+    pub async fn session_remove(key: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = get, catch)]
     pub async fn local_get(key: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = set, catch)]
@@ -23,6 +27,8 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create, catch)]
     pub async fn alarms_create(name: &str, info: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = clear, catch)]
+    pub async fn alarms_clear(name: &str) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = getManifest)]
     pub fn get_manifest() -> JsValue;
@@ -63,6 +69,11 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = console, js_name = warn)]
     pub fn warn(message: &str);
+}
+
+/// Everything in `storage.session`.
+pub async fn session_get_all() -> Result<JsValue, JsValue> {
+    session_get_keys(&JsValue::NULL).await
 }
 
 /// `chrome.runtime.id`.

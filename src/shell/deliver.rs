@@ -1,9 +1,14 @@
 //! Context menu and shortcut: probe the field at trigger time, make the link, type it there —
-//! or copy it and say why. Every decision is in `crate::deliver`.
+//! or copy it and say why. Also finishes actions resumed after a worker restart. Every decision is
+//! in `crate::deliver`.
 
+use super::action::{create_link, Made};
 use super::chrome::{self, get_path, object};
-use super::{create_link, page, settings_from, SETTINGS};
+use super::{page, settings_from, SETTINGS};
 use crate::deliver::{insert_outcome, probe_outcome, Miss, Notice, PageAnswer, Trigger};
+use crate::errors::Problem;
+use crate::history::Source;
+use crate::inflight::Destination;
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -58,8 +63,20 @@ async fn tell(tab_id: Option<i32>, notice: Notice, link: Option<&str>) {
     }
 }
 
+/// Tells the user an action failed, where it was asked for.
+pub async fn tell_failure(destination: &Destination, problem: Problem) {
+    tell(tab_of(destination), Notice::Failed(problem), None).await;
+}
+
+fn tab_of(destination: &Destination) -> Option<i32> {
+    match destination {
+        Destination::Page { tab_id, .. } => *tab_id,
+        Destination::Popup {} => None,
+    }
+}
+
 /// Copies `text` through the offscreen document (a worker has no clipboard; reason CLIPBOARD).
-pub async fn copy(text: &str) -> bool {
+async fn copy(text: &str) -> bool {
     let params = object(&[
         ("url", OFFSCREEN.into()),
         ("reasons", Array::of1(&"CLIPBOARD".into()).into()),
@@ -72,10 +89,36 @@ pub async fn copy(text: &str) -> bool {
     get_path(&answer, &["ok"]).as_bool() == Some(true)
 }
 
+/// Puts `text` where the action's destination says: typed into the recorded field when `probed`
+/// found one and it is still there, else copied with the reason.
+async fn place(destination: &Destination, text: &str, probed: Result<(), Miss>) -> Notice {
+    let placed = match (destination, probed) {
+        (Destination::Page { tab_id: Some(tab), frame_id, nonce }, Ok(())) => {
+            let args = [text.into(), nonce.as_str().into()];
+            insert_outcome(answer(run_in_frame(*tab, *frame_id, page::insert_text(), &args).await))
+        }
+        (_, Err(miss)) => Err(miss),
+        (Destination::Page { tab_id: None, .. }, Ok(())) => Err(Miss::NoField),
+        (Destination::Popup {}, Ok(())) => Err(Miss::Interrupted),
+    };
+    match placed {
+        Ok(()) => Notice::Inserted,
+        Err(miss) if copy(text).await => Notice::Copied(miss),
+        Err(_) => Notice::CopyFailed,
+    }
+}
+
+fn text_for(made: &Made, settings: JsValue) -> String {
+    settings_from(&settings).template.render(&made.link)
+}
+
 /// One trigger, start to end.
 pub async fn deliver(trigger: Trigger) {
     let target = trigger.frame();
-    let tab_id = target.ok().map(|(tab, _)| tab);
+    let tab_id = match trigger {
+        Trigger::Menu { tab_id, .. } => Some(tab_id),
+        Trigger::Command { tab_id } => tab_id,
+    };
     // Nothing waits for the progress badge or the settings: they run beside the hot path.
     if let Some(tab) = tab_id {
         wasm_bindgen_futures::spawn_local(async move {
@@ -90,28 +133,38 @@ pub async fn deliver(trigger: Trigger) {
         let nonce = nonce.clone();
         future_to_promise(async move { run_in_frame(tab, frame, page::find_target(), &[nonce.into()]).await })
     });
-    let link = create_link(true).await;
+    let (frame_id, tab_for_record) = target.map_or((0, tab_id), |(tab, frame)| (frame, Some(tab)));
+    let destination = Destination::Page { tab_id: tab_for_record, frame_id, nonce };
+    let made = create_link(true, destination.clone()).await;
     let probed = match probe {
         None => Err(Miss::NoField),
         Some(p) => probe_outcome(answer(JsFuture::from(p).await)),
     };
-    let link = match link {
-        Ok(link) => link,
+    let made = match made {
+        Ok(made) => made,
         Err(problem) => return tell(tab_id, Notice::Failed(problem), None).await,
     };
-    let settings = settings_from(&JsFuture::from(stored_settings).await.unwrap_or_default());
-    let text = settings.template.render(&link);
-    let placed = match (probed, target) {
-        (Ok(()), Ok((tab, frame))) => {
-            let args = [text.as_str().into(), nonce.into()];
-            insert_outcome(answer(run_in_frame(tab, frame, page::insert_text(), &args).await))
-        }
-        (Err(miss), _) | (_, Err(miss)) => Err(miss),
-    };
-    let notice = match placed {
-        Ok(()) => Notice::Inserted,
-        Err(miss) if copy(&text).await => Notice::Copied(miss),
-        Err(_) => Notice::CopyFailed,
-    };
+    let text = text_for(&made, JsFuture::from(stored_settings).await.unwrap_or_default());
+    let notice = place(&destination, &text, probed).await;
+    let link = made.link.as_str().to_owned();
+    made.delivered(Source::Page).await;
     tell(tab_id, notice, (notice != Notice::Inserted).then_some(link.as_str())).await;
+}
+
+/// Finishes an action resumed after a worker restart: into its field if the page still holds it,
+/// else to the clipboard, with a notice either way.
+pub async fn finish_resumed(destination: Destination, result: Result<Made, Problem>) {
+    let made = match result {
+        Ok(made) => made,
+        Err(problem) => return tell_failure(&destination, problem).await,
+    };
+    let text = text_for(&made, chrome::local_get(SETTINGS).await.unwrap_or_default());
+    let notice = place(&destination, &text, Ok(())).await;
+    let source = match destination {
+        Destination::Popup {} => Source::Popup,
+        Destination::Page { .. } => Source::Page,
+    };
+    let link = made.link.as_str().to_owned();
+    made.delivered(source).await;
+    tell(tab_of(&destination), notice, (notice != Notice::Inserted).then_some(link.as_str())).await;
 }

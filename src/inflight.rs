@@ -1,0 +1,162 @@
+//! The in-flight action record. Chrome may stop the service worker at any moment (30 s idle, or
+//! whenever it likes); everything needed to finish an action — its ids, its event, where the link
+//! goes — is written to `chrome.storage.session` before the first request, and a worker that wakes
+//! up and finds a record it is not running itself resumes it: the same client id is inserted again
+//! (409 → GET if the first insert landed), so the resumed action can never make a second event.
+
+use crate::calendar::EventSpec;
+use crate::ids::ActionIds;
+use serde::{Deserialize, Serialize};
+
+/// Storage key prefix: one key per action, so concurrent actions never overwrite each other.
+pub const PREFIX: &str = "inflight.";
+/// A record older than this is not resumed; its event (if any) is cleaned up.
+pub const MAX_AGE_MS: u64 = 10 * 60_000;
+/// How many wakes may try to resume one action (e.g. while no token can be had without a prompt).
+pub const MAX_RESUMES: u32 = 5;
+
+/// Where the link goes when it is ready.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
+pub enum Destination {
+    /// The popup asked and shows it.
+    Popup {},
+    /// A page: the field `findTarget` recorded under `nonce` in that frame, or the clipboard.
+    #[serde(rename_all = "camelCase")]
+    Page {
+        /// The tab, if the trigger had one.
+        tab_id: Option<i32>,
+        /// The frame.
+        frame_id: i32,
+        /// The per-action nonce the page-side target is stored under.
+        nonce: String,
+    },
+}
+
+/// One action in flight.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Inflight {
+    /// Client event id.
+    pub event_id: String,
+    /// Conference request id.
+    pub request_id: String,
+    /// Event title.
+    pub title: String,
+    /// Event time zone.
+    pub time_zone: String,
+    /// Event start.
+    pub start_ms: u64,
+    /// Event length.
+    pub duration_min: u32,
+    /// Where the link goes.
+    pub destination: Destination,
+    /// When the action began.
+    pub started_ms: u64,
+    /// How many wakes have tried to resume it.
+    pub resumes: u32,
+}
+
+/// What a waking worker does with a record it finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnWake {
+    /// Finish it.
+    Resume,
+    /// Too old or tried too often: give up, clean up its event, tell the user.
+    GiveUp,
+}
+
+impl Inflight {
+    /// A new record.
+    pub fn new(ids: &ActionIds, spec: &EventSpec, destination: Destination, now_ms: u64) -> Self {
+        Inflight {
+            event_id: ids.event_id.clone(),
+            request_id: ids.request_id.clone(),
+            title: spec.title.clone(),
+            time_zone: spec.time_zone.clone(),
+            start_ms: spec.start_ms,
+            duration_min: spec.duration_min,
+            destination,
+            started_ms: now_ms,
+            resumes: 0,
+        }
+    }
+
+    /// Its storage key.
+    pub fn key(&self) -> String {
+        format!("{PREFIX}{}", self.event_id)
+    }
+
+    /// The action's ids, as first generated.
+    pub fn ids(&self) -> ActionIds {
+        ActionIds { event_id: self.event_id.clone(), request_id: self.request_id.clone() }
+    }
+
+    /// The action's event, exactly as first specified (same start and end on every attempt).
+    pub fn spec(&self) -> EventSpec {
+        EventSpec {
+            title: self.title.clone(),
+            time_zone: self.time_zone.clone(),
+            start_ms: self.start_ms,
+            duration_min: self.duration_min,
+        }
+    }
+
+    /// Decides what a waking worker does with this record.
+    pub fn on_wake(&self, now_ms: u64) -> OnWake {
+        if now_ms.saturating_sub(self.started_ms) > MAX_AGE_MS || self.resumes >= MAX_RESUMES {
+            OnWake::GiveUp
+        } else {
+            OnWake::Resume
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn record(destination: Destination) -> Inflight {
+        let ids = ActionIds { event_id: "abcdef0123".into(), request_id: "r".into() };
+        Inflight::new(&ids, &EventSpec::placeholder("Europe/Paris", 1000), destination, 5000)
+    }
+
+    #[test]
+    fn round_trips_through_storage_json() {
+        for d in [Destination::Popup {}, Destination::Page { tab_id: Some(3), frame_id: 0, nonce: "n".into() }, Destination::Page { tab_id: None, frame_id: 0, nonce: "n".into() }] {
+            let r = record(d);
+            let v = serde_json::to_value(&r).unwrap();
+            assert_eq!(serde_json::from_value::<Inflight>(v).unwrap(), r);
+        }
+        let v = serde_json::to_value(record(Destination::Page { tab_id: Some(3), frame_id: 2, nonce: "n".into() })).unwrap();
+        assert_eq!(v["destination"], json!({"kind": "page", "tabId": 3, "frameId": 2, "nonce": "n"}));
+        assert_eq!(v["eventId"], "abcdef0123");
+    }
+
+    #[test]
+    fn same_ids_and_event_on_resume() {
+        let r = record(Destination::Popup {});
+        assert_eq!(r.ids().event_id, "abcdef0123");
+        assert_eq!(r.spec(), EventSpec::placeholder("Europe/Paris", 1000));
+        assert_eq!(r.key(), "inflight.abcdef0123");
+    }
+
+    #[test]
+    fn wake_decisions() {
+        let r = record(Destination::Popup {});
+        assert_eq!(r.on_wake(5000), OnWake::Resume);
+        assert_eq!(r.on_wake(5000 + MAX_AGE_MS), OnWake::Resume);
+        assert_eq!(r.on_wake(5001 + MAX_AGE_MS), OnWake::GiveUp);
+        assert_eq!(Inflight { resumes: MAX_RESUMES, ..r.clone() }.on_wake(5000), OnWake::GiveUp);
+        assert_eq!(Inflight { resumes: MAX_RESUMES - 1, ..r }.on_wake(5000), OnWake::Resume);
+    }
+
+    #[test]
+    fn malformed_records_are_rejected() {
+        assert!(serde_json::from_value::<Inflight>(json!({"eventId": "x"})).is_err());
+        let mut v = serde_json::to_value(record(Destination::Popup {})).unwrap();
+        v["token"] = json!("ya29.secret");
+        assert!(serde_json::from_value::<Inflight>(v).is_err(), "unknown fields denied");
+    }
+}

@@ -1,0 +1,204 @@
+//! Running an action: the in-flight record, the flow loop, the placeholder delete, resuming after a
+//! worker restart. Decisions come from `crate::flow` and `crate::inflight`.
+
+use super::chrome::{self, get_path, now_ms, object};
+use super::{http, to_js, token};
+use crate::calendar::EventSpec;
+use crate::endpoints::Endpoints;
+use crate::errors::Problem;
+use crate::flow::{delete_outcome, delete_request, CreateFlow, DeleteOutcome, PendingDelete, Step};
+use crate::history::{self, Entry, Source};
+use crate::ids::ActionIds;
+use crate::inflight::{Destination, Inflight, OnWake, PREFIX};
+use crate::link::MeetLink;
+use std::cell::RefCell;
+use std::collections::HashSet;
+use wasm_bindgen::JsValue;
+
+pub const LAST_LINK: &str = "lastLink";
+const PENDING_DELETES: &str = "pendingDeletes";
+pub const CLEANUP_ALARM: &str = "meetlink-cleanup";
+pub const RESUME_ALARM: &str = "meetlink-resume";
+/// A worker that dies mid-action is woken by this alarm to finish it, if nothing else wakes it first.
+const RESUME_AFTER_MS: f64 = 30_000.0;
+
+thread_local! {
+    /// Actions this worker instance is running; a record not in here at wake-up is an orphan.
+    static RUNNING: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+}
+
+/// An action that has a link, whose record stays until the link is delivered.
+pub struct Made {
+    /// The link.
+    pub link: MeetLink,
+    key: String,
+}
+
+impl Made {
+    /// The link has been delivered (or copied): forget the record, remember the link.
+    pub async fn delivered(self, source: Source) {
+        let _ = chrome::session_remove(&self.key).await;
+        let _ = chrome::session_set(&object(&[(LAST_LINK, to_js(&self.link))])).await;
+        let stored = chrome::local_get(history::KEY).await.unwrap_or_default();
+        let entries: Vec<Entry> = serde_wasm_bindgen::from_value(get_path(&stored, &[history::KEY])).unwrap_or_default();
+        let entries = history::add(entries, &self.link, source, now_ms());
+        let _ = chrome::local_set(&object(&[(history::KEY, to_js(&entries))])).await;
+    }
+}
+
+/// Starts an action: a token (prompting only if `interactive`, i.e. for a user gesture), fresh ids,
+/// the record, then the flow.
+pub async fn create_link(interactive: bool, destination: Destination) -> Result<Made, Problem> {
+    let token = token::get(interactive).await?;
+    let spec = EventSpec::placeholder(&chrome::time_zone(), now_ms());
+    let record = Inflight::new(&ActionIds::from_random(&chrome::random32()), &spec, destination, now_ms());
+    run(record, token).await
+}
+
+/// Runs (or resumes) the action in `record` with `token` to a link or a problem. The record is
+/// written before the first request and removed on failure; on success it stays until
+/// [`Made::delivered`].
+async fn run(record: Inflight, mut token: String) -> Result<Made, Problem> {
+    let key = record.key();
+    RUNNING.with(|r| r.borrow_mut().insert(key.clone()));
+    let _ = chrome::session_set(&object(&[(key.as_str(), to_js(&record))])).await;
+    wasm_bindgen_futures::spawn_local(async {
+        let _ = chrome::alarms_create(RESUME_ALARM, &object(&[("when", (chrome::now_ms() as f64 + RESUME_AFTER_MS).into())])).await;
+    });
+    let (mut flow, mut step) = CreateFlow::start(Endpoints::for_build(), &record.ids(), &record.spec(), now_ms());
+    let result = loop {
+        step = match step {
+            Step::Send(req) => flow.on_reply(http::send(&req, &token).await, now_ms(), js_sys::Math::random()),
+            Step::Wait { ms, then } => {
+                chrome::sleep(ms).await;
+                flow.on_reply(http::send(&then, &token).await, now_ms(), js_sys::Math::random())
+            }
+            Step::RenewToken(req) => match token::renew(&token).await {
+                Ok(fresh) => {
+                    token = fresh;
+                    flow.on_reply(http::send(&req, &token).await, now_ms(), js_sys::Math::random())
+                }
+                Err(problem) => flow.fail(problem),
+            },
+            Step::Done { link, event_id } => {
+                wasm_bindgen_futures::spawn_local(delete_placeholder(event_id, token, 0));
+                break Ok(Made { link, key: key.clone() });
+            }
+            Step::Fail { problem, cleanup } => {
+                if let Some(event_id) = cleanup {
+                    wasm_bindgen_futures::spawn_local(delete_placeholder(event_id, token, 0));
+                }
+                let _ = chrome::session_remove(&key).await;
+                break Err(problem);
+            }
+        };
+    };
+    RUNNING.with(|r| r.borrow_mut().remove(&key));
+    result
+}
+
+/// Deletes a placeholder; a 401 renews the token once; any other failure is recorded in
+/// `storage.local` and retried by the cleanup alarm, so the event is never forgotten.
+pub async fn delete_placeholder(event_id: String, mut token: String, attempts: u32) {
+    let req = delete_request(&Endpoints::for_build(), &event_id);
+    let mut outcome = delete_outcome(&http::send(&req, &token).await);
+    if outcome == DeleteOutcome::Renew {
+        outcome = match token::renew(&token).await {
+            Ok(fresh) => {
+                token = fresh;
+                delete_outcome(&http::send(&req, &token).await)
+            }
+            Err(_) => DeleteOutcome::Later,
+        };
+    }
+    let mut pending = load_pending().await;
+    pending.retain(|p| p.event_id != event_id);
+    if outcome != DeleteOutcome::Gone {
+        match PendingDelete::after_failure(&event_id, attempts, now_ms(), js_sys::Math::random()) {
+            Some(p) => pending.push(p),
+            None => chrome::warn(&format!("MeetLink: gave up deleting placeholder event {event_id}")),
+        }
+    }
+    save_pending(&pending).await;
+}
+
+async fn load_pending() -> Vec<PendingDelete> {
+    let stored = chrome::local_get(PENDING_DELETES).await.unwrap_or_default();
+    serde_wasm_bindgen::from_value(get_path(&stored, &[PENDING_DELETES])).unwrap_or_default()
+}
+
+async fn save_pending(pending: &[PendingDelete]) {
+    let _ = chrome::local_set(&object(&[(PENDING_DELETES, to_js(&pending))])).await;
+    if let Some(next) = pending.iter().map(|p| p.next_at_ms).min() {
+        let _ = chrome::alarms_create(CLEANUP_ALARM, &object(&[("when", (next as f64).into())])).await;
+    }
+}
+
+/// Retries every pending delete that is due.
+pub async fn retry_pending_deletes() {
+    let pending = load_pending().await;
+    let now = now_ms();
+    if !pending.iter().any(|p| p.next_at_ms <= now) {
+        if !pending.is_empty() {
+            save_pending(&pending).await; // re-arm the alarm
+        }
+        return;
+    }
+    let Ok(token) = token::get(false).await else {
+        return; // not signed in right now: the next wake tries again
+    };
+    for p in pending.into_iter().filter(|p| p.next_at_ms <= now) {
+        delete_placeholder(p.event_id, token.clone(), p.attempts).await;
+    }
+}
+
+/// Finds actions a previous worker instance left unfinished and finishes them. A record is resumed
+/// with its own ids (so at most one event exists), the link delivered to its field if the page still
+/// has it, else copied with a notice; a record too old or tried too often is given up: its event is
+/// deleted and the user told.
+pub async fn resume_orphans() {
+    let all = chrome::session_get_all().await.unwrap_or_default();
+    let keys = js_sys::Object::keys(&all.clone().into());
+    let mut found = false;
+    for key in keys.iter().filter_map(|k| k.as_string()).filter(|k| k.starts_with(PREFIX)) {
+        if RUNNING.with(|r| r.borrow().contains(&key)) {
+            found = true;
+            continue;
+        }
+        let Ok(mut record) = serde_wasm_bindgen::from_value::<Inflight>(get_path(&all, &[&key])) else {
+            let _ = chrome::session_remove(&key).await; // not ours to understand: drop it
+            continue;
+        };
+        found = true;
+        match record.on_wake(now_ms()) {
+            OnWake::GiveUp => {
+                let _ = chrome::session_remove(&key).await;
+                if let Ok(token) = token::get(false).await {
+                    delete_placeholder(record.event_id.clone(), token, 0).await;
+                } else {
+                    save_pending(&[PendingDelete { event_id: record.event_id.clone(), attempts: 0, next_at_ms: now_ms() }]).await;
+                }
+                super::deliver::tell_failure(&record.destination, Problem::Interrupted).await;
+            }
+            OnWake::Resume => {
+                record.resumes += 1;
+                let _ = chrome::session_set(&object(&[(key.as_str(), to_js(&record))])).await;
+                let Ok(token) = token::get(false).await else {
+                    continue; // no token without a prompt now: a later wake tries again
+                };
+                let destination = record.destination.clone();
+                let result = run(record, token).await;
+                super::deliver::finish_resumed(destination, result).await;
+            }
+        }
+    }
+    if !found {
+        let _ = chrome::alarms_clear(RESUME_ALARM).await;
+    }
+}
+
+/// The last link made in this browser session, for the popup.
+pub async fn last_link() -> Option<MeetLink> {
+    let stored = chrome::session_get(LAST_LINK).await.unwrap_or(JsValue::UNDEFINED);
+    get_path(&stored, &[LAST_LINK, "url"]).as_string().and_then(|u| MeetLink::parse(&u))
+}
