@@ -1,0 +1,168 @@
+//! Property tests without a framework: a seeded generator feeds arbitrary and mutated inputs to every
+//! parser that sees data from the network or a message, and random answer sequences to the create
+//! flow. Properties: nothing panics; the flow always ends within a bounded number of steps and time;
+//! every request of an action carries the same client event id.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+use meetlink::calendar::{Event, EventSpec};
+use meetlink::endpoints::Endpoints;
+use meetlink::errors::{classify, retry_after_ms, ErrorEnvelope};
+use meetlink::flow::{Body, CreateFlow, Reply, Step};
+use meetlink::ids::ActionIds;
+use meetlink::inflight::Inflight;
+use meetlink::link::MeetLink;
+use meetlink::messages::decode;
+use meetlink::settings::Settings;
+use meetlink::time::parse_http_date;
+
+/// xorshift64*: deterministic, so a failure reproduces.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.below(xs.len() as u64) as usize]
+    }
+}
+
+const KEYS: &[&str] = &[
+    "type", "error", "errors", "reason", "code", "message", "status", "details", "hangoutLink", "conferenceData",
+    "createRequest", "statusCode", "entryPoints", "entryPointType", "uri", "id", "template", "eventId", "destination",
+    "kind", "createLink", "getState", "video", "pending", "https://meet.google.com/abc-defg-hij",
+];
+
+fn value(r: &mut Rng, depth: u32) -> serde_json::Value {
+    use serde_json::Value as V;
+    match if depth > 4 { r.below(5) } else { r.below(8) } {
+        0 => V::Null,
+        1 => V::Bool(r.below(2) == 0),
+        2 => serde_json::json!((r.next() as i64) >> r.below(60)),
+        3 => {
+            let f = f64::from_bits(r.next());
+            serde_json::json!(if f.is_finite() { f } else { 1.5 })
+        }
+        4 => V::String(r.pick(KEYS).to_string()),
+        5 => V::String((0..r.below(20)).map(|_| char::from_u32(r.below(0x3000) as u32).unwrap_or('x')).collect()),
+        6 => V::Array((0..r.below(4)).map(|_| value(r, depth + 1)).collect()),
+        _ => V::Object((0..r.below(5)).map(|_| (r.pick(KEYS).to_string(), value(r, depth + 1))).collect()),
+    }
+}
+
+fn mutate(r: &mut Rng, s: &str) -> String {
+    let mut b = s.as_bytes().to_vec();
+    for _ in 0..=r.below(4) {
+        if b.is_empty() {
+            break;
+        }
+        let i = r.below(b.len() as u64) as usize;
+        match r.below(3) {
+            0 => b.truncate(i),
+            1 => b[i] = r.below(256) as u8,
+            _ => b.insert(i, *r.pick(b"{}[]\",:\\0")),
+        }
+    }
+    String::from_utf8_lossy(&b).into_owned()
+}
+
+const SAMPLES: &[&str] = &[
+    r#"{"id":"x","hangoutLink":"https://meet.google.com/abc-defg-hij","conferenceData":{"createRequest":{"status":{"statusCode":"success"}},"entryPoints":[{"entryPointType":"video","uri":"https://meet.google.com/abc-defg-hij"}]}}"#,
+    r#"{"error":{"code":403,"message":"Rate Limit Exceeded","errors":[{"domain":"usageLimits","reason":"rateLimitExceeded"}],"status":"PERMISSION_DENIED","details":[{"reason":"X"}]}}"#,
+    r#"{"type":"createLink"}"#,
+    r#"{"template":"markdown"}"#,
+    r#"{"eventId":"abc","requestId":"r","title":"t","timeZone":"UTC","startMs":1,"durationMin":30,"destination":{"kind":"popup"},"startedMs":1,"resumes":0}"#,
+];
+
+fn parse_everything(text: &str) {
+    if let Ok(e) = serde_json::from_str::<Event>(text) {
+        let _ = e.conference();
+    }
+    let env = serde_json::from_str::<ErrorEnvelope>(text).ok();
+    for status in [400, 401, 403, 404, 409, 410, 429, 500, 503] {
+        let _ = classify(status, env.as_ref(), None);
+    }
+    let _ = decode(&mut serde_json::Deserializer::from_str(text));
+    let _ = serde_json::from_str::<Settings>(text);
+    let _ = serde_json::from_str::<Inflight>(text);
+    let _ = MeetLink::parse(text);
+    let _ = retry_after_ms(text, 1_000_000);
+    let _ = parse_http_date(text);
+}
+
+#[test]
+fn parsers_never_panic_on_arbitrary_input() {
+    let mut r = Rng(0x9E37_79B9_7F4A_7C15);
+    for _ in 0..20_000 {
+        parse_everything(&value(&mut r, 0).to_string());
+    }
+    for _ in 0..20_000 {
+        let sample: &str = SAMPLES[r.below(SAMPLES.len() as u64) as usize];
+        let s = mutate(&mut r, sample);
+        parse_everything(&s);
+    }
+    for _ in 0..5_000 {
+        let bytes: Vec<u8> = (0..r.below(64)).map(|_| r.below(256) as u8).collect();
+        parse_everything(&String::from_utf8_lossy(&bytes));
+    }
+}
+
+fn random_reply(r: &mut Rng) -> Reply {
+    let body = match r.below(4) {
+        0 => Body::Unreadable,
+        1 => Body::Empty,
+        2 => Body::Event(Box::new(serde_json::from_value(value(r, 2)).unwrap_or_default())),
+        _ => Body::Error(serde_json::from_value(value(r, 2)).unwrap_or_default()),
+    };
+    match r.below(10) {
+        0 => Reply::Network,
+        1 => Reply::Timeout,
+        2 => Reply::Http { status: 200, retry_after: None, body: Body::Event(Box::new(serde_json::from_str(SAMPLES[0]).unwrap())) },
+        3 => Reply::Http { status: 200, retry_after: None, body: Body::Event(Box::new(serde_json::from_str(r#"{"conferenceData":{"createRequest":{"status":{"statusCode":"pending"}}}}"#).unwrap())) },
+        _ => Reply::Http {
+            status: *r.pick(&[200, 204, 400, 401, 403, 404, 408, 409, 410, 412, 429, 500, 502, 503, 504]),
+            retry_after: [None, Some("1".to_owned()), Some("99999".to_owned()), Some("soon".to_owned())][r.below(4) as usize].clone(),
+            body,
+        },
+    }
+}
+
+#[test]
+fn the_flow_always_ends_bounded_with_one_event_id() {
+    let mut r = Rng(42);
+    for run in 0..5_000 {
+        let ids = ActionIds::from_random(&[run as u8; 32]);
+        let (mut flow, mut step) = CreateFlow::start(Endpoints::under("http://fake"), &ids, &EventSpec::placeholder("UTC", 0), 0);
+        let mut now = 0u64;
+        let mut steps = 0;
+        loop {
+            let req = match &step {
+                Step::Send(q) | Step::RenewToken(q) => q.clone(),
+                Step::Wait { ms, then } => {
+                    now += ms;
+                    then.clone()
+                }
+                Step::Done { event_id, .. } => {
+                    assert_eq!(event_id, &ids.event_id);
+                    break;
+                }
+                Step::Fail { cleanup, .. } => {
+                    assert!(cleanup.as_ref().is_none_or(|c| c == &ids.event_id));
+                    break;
+                }
+            };
+            assert!(req.url.contains(&ids.event_id) || req.body.as_ref().is_some_and(|b| b.id == ids.event_id), "{req:?}");
+            now += r.below(11_000); // each request takes up to its 10 s timeout
+            step = flow.on_reply(random_reply(&mut r), now, (r.below(1000) as f64) / 1000.0);
+            steps += 1;
+            assert!(steps < 40, "run {run}: too many steps");
+        }
+        // 20 s of error budget + 15 s of pending polls + the requests themselves.
+        assert!(now < 20_000 + 15_000 + 11_000 * 40, "run {run}: {now} ms");
+    }
+}
