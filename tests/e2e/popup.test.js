@@ -213,3 +213,21 @@ test('a build without an OAuth client says so', async () => {
     await other.close();
   }
 });
+
+test('no host permission is needed for Google: the production manifest works through CORS', async () => {
+  // The e2e build's only host permission is for 127.0.0.1; without it every Calendar call is a CORS
+  // request, answered by the fake as Google's APIs answer (preflight, Origin echoed).
+  const dir = variant((m) => { m.host_permissions = []; });
+  const other = await launch(dir);
+  try {
+    await stubIdentity(other.sw);
+    const page = await openPopup(other);
+    const r = await createFromPopup(page);
+    assert.match(r.link, MEET);
+    await nothingLeft();
+    const { log } = await fake.calls();
+    assert.ok(log.some((e) => e.method === 'POST' && e.origin === `chrome-extension://${other.id}`), 'a CORS request');
+  } finally {
+    await other.close();
+  }
+});
