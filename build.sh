@@ -9,8 +9,10 @@
 #   ./build.sh bench                          measure trigger -> link (popup, shortcut) against the fake
 #
 # Configuration (environment, or KEY=VALUE lines in an untracked ./meetlink.config):
-#   MEETLINK_CLIENT_ID   OAuth client ID of type "Chrome Extension" (chrome.identity.getAuthToken)
-#   MEETLINK_KEY         the manifest "key" (base64 public key) that pins the extension ID
+#   MEETLINK_CLIENT_ID      OAuth client ID of type "Chrome Extension" (chrome.identity.getAuthToken)
+#   MEETLINK_WEB_CLIENT_ID  OAuth client ID of type "Web application" (launchWebAuthFlow: other
+#                           browsers, other accounts)
+#   MEETLINK_KEY            the manifest "key" (base64 public key) that pins the extension ID
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -70,11 +72,11 @@ ensure_test_tools() {
 build() {
   local out=$1 base=${2:-} target_dir=target
   ensure_build_tools
-  # A variant gets its own target dir: the base URL is compiled in (option_env!), and sharing one
-  # dir would rebuild the crate on every switch.
-  [ -n "$base" ] && target_dir=target/variant
+  # A variant gets its own target dir: the base URL and the web client ID are compiled in
+  # (option_env!), and sharing one dir would rebuild the crate on every switch.
+  [ -n "$base" ] && target_dir=target/variant-$(printf '%s|%s' "$base" "${MEETLINK_WEB_CLIENT_ID:-}" | cksum | cut -d' ' -f1)
   say "Building wasm (release${base:+, Google at $base})"
-  MEETLINK_GOOGLE_BASE="$base" CARGO_TARGET_DIR=$target_dir \
+  MEETLINK_GOOGLE_BASE="$base" MEETLINK_WEB_CLIENT_ID="${MEETLINK_WEB_CLIENT_ID:-}" CARGO_TARGET_DIR=$target_dir \
     cargo build --quiet --release --locked --target wasm32-unknown-unknown
   local wasm=$target_dir/wasm32-unknown-unknown/release/meetlink.wasm
   local pkg=$target_dir/pkg
@@ -118,7 +120,7 @@ PY
   local raw gz
   raw=$(wc -c < "$out/pkg/meetlink_bg.wasm"); gz=$(gzip -9c "$out/pkg/meetlink_bg.wasm" | wc -c)
   say "Built $out: wasm $raw bytes ($gz gzipped)"
-  [ -n "${MEETLINK_CLIENT_ID:-}" ] || say "Note: no MEETLINK_CLIENT_ID set; this build cannot sign in (README: Google Cloud set-up)."
+  [ -n "${MEETLINK_CLIENT_ID:-}${MEETLINK_WEB_CLIENT_ID:-}" ] || say "Note: no MEETLINK_CLIENT_ID or MEETLINK_WEB_CLIENT_ID set; this build cannot sign in (README: Google Cloud set-up)."
   [ -f "$out/.extension-id" ] && say "Extension ID: $(cat "$out/.extension-id")"
   return 0
 }
@@ -169,8 +171,12 @@ cmd_test() {
     WASM_BINDGEN_TEST_TIMEOUT=60 CARGO_TARGET_DIR=target/wasm-test \
     cargo test --locked --target wasm32-unknown-unknown --test wasm
   # Layer 3: the built extension in headless Chromium, against the fake Google.
-  MEETLINK_CLIENT_ID=fake-client.apps.googleusercontent.com build target/e2e-dist "http://127.0.0.1:$FAKE_PORT"
+  MEETLINK_CLIENT_ID=fake-client.apps.googleusercontent.com MEETLINK_WEB_CLIENT_ID=fake-web-client.apps.googleusercontent.com \
+    build target/e2e-dist "http://127.0.0.1:$FAKE_PORT"
+  # And one with no OAuth client at all, for the "not configured" case.
+  MEETLINK_CLIENT_ID= MEETLINK_WEB_CLIENT_ID= build target/e2e-dist-noclient "http://127.0.0.1:$FAKE_PORT"
   run_layer "e2e: Playwright + Debian Chromium" env MEETLINK_DIST="$ROOT/target/e2e-dist" MEETLINK_FAKE_PORT=$FAKE_PORT \
+    MEETLINK_DIST_NOCLIENT="$ROOT/target/e2e-dist-noclient" \
     node --test --test-concurrency=1 tests/e2e/
   echo
   echo "build.sh test: $PASSED passed, $FAILED failed"
@@ -193,9 +199,10 @@ case "${1:-}" in
     say "Packaged meetlink.zip ($(wc -c < meetlink.zip) bytes)" ;;
   bench)
     ensure_build_tools; ensure_test_tools
-    MEETLINK_CLIENT_ID=fake-client.apps.googleusercontent.com build target/e2e-dist "http://127.0.0.1:$FAKE_PORT"
+    MEETLINK_CLIENT_ID=fake-client.apps.googleusercontent.com MEETLINK_WEB_CLIENT_ID=fake-web-client.apps.googleusercontent.com \
+      build target/e2e-dist "http://127.0.0.1:$FAKE_PORT"
     MEETLINK_DIST="$ROOT/target/e2e-dist" MEETLINK_FAKE_PORT=$FAKE_PORT node tests/bench/latency.mjs ;;
   fake) exec python3 tests/fake_google/server.py --port "${2:-$FAKE_PORT}" ;;
-  -h|--help|help) sed -n '2,14p' "$0" ;;
+  -h|--help|help) sed -n '2,16p' "$0" ;;
   *) die "unknown command '$1' (see ./build.sh --help)" ;;
 esac

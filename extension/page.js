@@ -92,11 +92,10 @@ export async function insertText(text, nonce) {
       bubbles: true, cancelable: true, composed: true, inputType: 'insertText', data: text,
     });
     if (!el.dispatchEvent(offer)) {
-      // It renders on its own schedule: give it two frames.
-      await new Promise((resolve) => {
-        view.requestAnimationFrame(() => view.requestAnimationFrame(resolve));
-        view.setTimeout(resolve, 100); // a hidden tab gets no frames
-      });
+      // It renders on its own schedule (React batches): wait for the text to appear, up to 1 s.
+      for (let waited = 0; count(value()) <= before && waited < 1000; waited += 20) {
+        await new Promise((resolve) => view.setTimeout(resolve, 20));
+      }
       return count(value()) > before ? { ok: true, how: 'beforeinput' } : { ok: false, reason: 'refused' };
     }
   }

@@ -72,6 +72,7 @@ async function create() {
       showLink(answer.link.url, false);
       setStatus('');
       await copy(answer.link.url);
+      ask('getState').then((s) => showAccount(s?.account), () => {}); // the first link may have signed in
     } else {
       setStatus('');
       showProblem(answer?.problem ?? 'unexpected');
@@ -86,14 +87,43 @@ async function create() {
   }
 }
 
+function showAccount(account) {
+  $('account').hidden = false;
+  $('account-label').textContent = !account ? t('accountNone')
+    : account.via === 'chrome' ? t('accountChrome')
+    : account.email ? t('accountWeb', account.email) : t('accountWebUnknown');
+}
+
+async function switchAccount() {
+  showProblem(null);
+  const answer = await ask('switchAccount').catch(() => null);
+  if (answer?.type === 'account') {
+    showAccount(answer.account);
+  } else {
+    showProblem(answer?.problem ?? 'unexpected');
+  }
+}
+
+async function signOut() {
+  showProblem(null);
+  await ask('signOut').catch(() => null);
+  $('result').hidden = true;
+  lastShown = null;
+  showAccount(null);
+  setStatus(t('signedOut'), true);
+}
+
 $('create').addEventListener('click', create);
+$('switch').addEventListener('click', switchAccount);
+$('signout').addEventListener('click', signOut);
 $('copy').addEventListener('click', () => copy($('link').href));
 
 const state = await ask('getState');
 if (state?.configured === false) {
   showProblem('noClientConfigured');
   $('create').disabled = true;
-} else if (state?.last) {
-  showLink(state.last.url, true);
+} else {
+  showAccount(state?.account);
+  if (state?.last) showLink(state.last.url, true);
 }
 $('create').focus();

@@ -24,8 +24,12 @@ pub enum Problem {
     AdminBlocked,
     /// The Calendar API is not enabled in the OAuth client's Cloud project.
     ApiDisabled,
-    /// This browser cannot sign in with `getAuthToken` (Chromium, Edge, Brave, incognito…).
+    /// Neither sign-in path is available in this browser (no getAuthToken, no web client configured).
     SignInUnavailable,
+    /// The sign-in answer did not carry our `state`: refused, nothing used.
+    SignInTampered,
+    /// Google's sign-in page did not answer in time.
+    SignInTimeout,
     /// Google could not be reached.
     Offline,
     /// Google asks us to slow down; try again in a minute.
@@ -66,6 +70,8 @@ pub fn problem_name(p: Problem) -> &'static str {
         Problem::AdminBlocked => "adminBlocked",
         Problem::ApiDisabled => "apiDisabled",
         Problem::SignInUnavailable => "signInUnavailable",
+        Problem::SignInTampered => "signInTampered",
+        Problem::SignInTimeout => "signInTimeout",
         Problem::Offline => "offline",
         Problem::RateLimited => "rateLimited",
         Problem::QuotaExceeded => "quotaExceeded",

@@ -8,6 +8,7 @@
 //! The hot path is [`flow::CreateFlow`]: a sans-IO state machine that says which request to send
 //! next, how long to wait, when to renew the token and when the link is ready.
 
+pub mod auth;
 pub mod calendar;
 pub mod deliver;
 pub mod endpoints;

@@ -2,6 +2,7 @@
 //! malformed messages rejected, and privileged requests accepted only from the extension's own pages
 //! (style-and-trust.md B4, testable properties 9–11).
 
+use crate::auth::Account;
 use crate::errors::Problem;
 use crate::link::MeetLink;
 use serde::de::{value::MapAccessDeserializer, Deserializer, MapAccess, Visitor};
@@ -15,6 +16,10 @@ pub enum Request {
     GetState {},
     /// Create a Meet link now (a user gesture in the popup).
     CreateLink {},
+    /// "Use another account": Google's account chooser (a user gesture).
+    SwitchAccount {},
+    /// "Sign out": revoke and forget.
+    SignOut {},
 }
 
 /// Decodes a message. Only a plain object is accepted: serde's derived enums would also take the
@@ -43,7 +48,16 @@ pub enum Response {
         configured: bool,
         /// The last link made in this browser session, if any.
         last: Option<MeetLink>,
+        /// Who links are made as, when known.
+        account: Option<Account>,
     },
+    /// The account after "Use another account".
+    Account {
+        /// The account.
+        account: Account,
+    },
+    /// Signed out.
+    SignedOut,
     /// A fresh link.
     Link {
         /// The link.
@@ -97,6 +111,9 @@ mod tests {
     fn decodes_known_and_rejects_the_rest() {
         assert_eq!(dec(json!({"type": "createLink"})), Some(Request::CreateLink {}));
         assert_eq!(dec(json!({"type": "getState"})), Some(Request::GetState {}));
+        assert_eq!(dec(json!({"type": "switchAccount"})), Some(Request::SwitchAccount {}));
+        assert_eq!(dec(json!({"type": "signOut"})), Some(Request::SignOut {}));
+        assert_eq!(dec(json!({"type": "signOut", "token": "x"})), None);
         for bad in [
             json!({"type": "createLink", "url": "https://evil.example"}),
             json!({"type": "CreateLink"}),
@@ -148,6 +165,8 @@ mod tests {
         let link = MeetLink::parse("https://meet.google.com/abc-defg-hij").unwrap();
         assert_eq!(serde_json::to_value(Response::Link { link }).unwrap(), json!({"type": "link", "link": {"url": "https://meet.google.com/abc-defg-hij"}}));
         assert_eq!(serde_json::to_value(Response::Failed { problem: Problem::RateLimited }).unwrap(), json!({"type": "failed", "problem": "rateLimited"}));
-        assert_eq!(serde_json::to_value(Response::State { configured: false, last: None }).unwrap(), json!({"type": "state", "configured": false, "last": null}));
+        assert_eq!(serde_json::to_value(Response::State { configured: false, last: None, account: None }).unwrap(), json!({"type": "state", "configured": false, "last": null, "account": null}));
+        let account = Account { via: crate::auth::Via::Web, email: Some("me@example.com".into()) };
+        assert_eq!(serde_json::to_value(Response::Account { account }).unwrap(), json!({"type": "account", "account": {"via": "web", "email": "me@example.com"}}));
     }
 }

@@ -109,6 +109,7 @@ fn every_problem_has_a_message() {
         serde_json::from_str(&fs::read_to_string("extension/_locales/en/messages.json").unwrap()).unwrap();
     for p in [
         NoClientConfigured, NotSignedIn, SignInDeclined, ScopeRefused, AdminBlocked, ApiDisabled, SignInUnavailable,
+        SignInTampered, SignInTimeout,
         Offline, RateLimited, QuotaExceeded, NoCalendarAccess, ConferenceNotAllowed, ConferenceFailed,
         ConferenceTimeout, InvalidLink, ServerError, Interrupted, Unexpected,
     ] {

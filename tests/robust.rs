@@ -4,6 +4,7 @@
 //! every request of an action carries the same client event id.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
+use meetlink::auth::parse_redirect;
 use meetlink::calendar::{Event, EventSpec};
 use meetlink::endpoints::Endpoints;
 use meetlink::errors::{classify, retry_after_ms, ErrorEnvelope};
@@ -76,6 +77,7 @@ const SAMPLES: &[&str] = &[
     r#"{"error":{"code":403,"message":"Rate Limit Exceeded","errors":[{"domain":"usageLimits","reason":"rateLimitExceeded"}],"status":"PERMISSION_DENIED","details":[{"reason":"X"}]}}"#,
     r#"{"type":"createLink"}"#,
     r#"{"template":"markdown"}"#,
+    "https://x.chromiumapp.org/#state=state&access_token=ya29.a&expires_in=3599&scope=openid%20email",
     r#"{"eventId":"abc","requestId":"r","title":"t","timeZone":"UTC","startMs":1,"durationMin":30,"destination":{"kind":"popup"},"startedMs":1,"resumes":0}"#,
 ];
 
@@ -93,6 +95,8 @@ fn parse_everything(text: &str) {
     let _ = MeetLink::parse(text);
     let _ = retry_after_ms(text, 1_000_000);
     let _ = parse_http_date(text);
+    let _ = parse_redirect(text, "state");
+    let _ = parse_redirect(&format!("https://x.chromiumapp.org/#state=state&{text}"), "state");
 }
 
 #[test]

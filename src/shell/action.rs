@@ -58,7 +58,7 @@ pub async fn create_link(interactive: bool, destination: Destination) -> Result<
 /// Runs (or resumes) the action in `record` with `token` to a link or a problem. The record is
 /// written before the first request and removed on failure; on success it stays until
 /// [`Made::delivered`].
-async fn run(record: Inflight, mut token: String) -> Result<Made, Problem> {
+async fn run(record: Inflight, mut token: token::Token) -> Result<Made, Problem> {
     let key = record.key();
     RUNNING.with(|r| r.borrow_mut().insert(key.clone()));
     let _ = chrome::session_set(&object(&[(key.as_str(), to_js(&record))])).await;
@@ -68,15 +68,15 @@ async fn run(record: Inflight, mut token: String) -> Result<Made, Problem> {
     let (mut flow, mut step) = CreateFlow::start(Endpoints::for_build(), &record.ids(), &record.spec(), now_ms());
     let result = loop {
         step = match step {
-            Step::Send(req) => flow.on_reply(http::send(&req, &token).await, now_ms(), js_sys::Math::random()),
+            Step::Send(req) => flow.on_reply(http::send(&req, &token.value).await, now_ms(), js_sys::Math::random()),
             Step::Wait { ms, then } => {
                 chrome::sleep(ms).await;
-                flow.on_reply(http::send(&then, &token).await, now_ms(), js_sys::Math::random())
+                flow.on_reply(http::send(&then, &token.value).await, now_ms(), js_sys::Math::random())
             }
             Step::RenewToken(req) => match token::renew(&token).await {
                 Ok(fresh) => {
                     token = fresh;
-                    flow.on_reply(http::send(&req, &token).await, now_ms(), js_sys::Math::random())
+                    flow.on_reply(http::send(&req, &token.value).await, now_ms(), js_sys::Math::random())
                 }
                 Err(problem) => flow.fail(problem),
             },
@@ -99,14 +99,14 @@ async fn run(record: Inflight, mut token: String) -> Result<Made, Problem> {
 
 /// Deletes a placeholder; a 401 renews the token once; any other failure is recorded in
 /// `storage.local` and retried by the cleanup alarm, so the event is never forgotten.
-pub async fn delete_placeholder(event_id: String, mut token: String, attempts: u32) {
+pub async fn delete_placeholder(event_id: String, mut token: token::Token, attempts: u32) {
     let req = delete_request(&Endpoints::for_build(), &event_id);
-    let mut outcome = delete_outcome(&http::send(&req, &token).await);
+    let mut outcome = delete_outcome(&http::send(&req, &token.value).await);
     if outcome == DeleteOutcome::Renew {
         outcome = match token::renew(&token).await {
             Ok(fresh) => {
                 token = fresh;
-                delete_outcome(&http::send(&req, &token).await)
+                delete_outcome(&http::send(&req, &token.value).await)
             }
             Err(_) => DeleteOutcome::Later,
         };

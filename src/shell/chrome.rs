@@ -11,6 +11,10 @@ extern "C" {
     pub async fn get_auth_token(details: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = ["chrome", "identity"], js_name = removeCachedAuthToken, catch)]
     pub async fn remove_cached_auth_token(details: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "identity"], js_name = launchWebAuthFlow, catch)]
+    pub async fn launch_web_auth_flow(details: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "identity"], js_name = getRedirectURL, catch)]
+    pub fn get_redirect_url() -> Result<String, JsValue>;
 
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = get, catch)]
     pub async fn session_get(key: &str) -> Result<JsValue, JsValue>;
@@ -24,6 +28,8 @@ extern "C" {
     pub async fn local_get(key: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = set, catch)]
     pub async fn local_set(items: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = remove, catch)]
+    pub async fn local_remove(key: &str) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create, catch)]
     pub async fn alarms_create(name: &str, info: &JsValue) -> Result<JsValue, JsValue>;
@@ -71,6 +77,12 @@ extern "C" {
     pub fn warn(message: &str);
 }
 
+/// True when `chrome.<namespace>.<name>` is a function in this browser (Edge, Brave, Firefox and
+/// others lack some of `chrome.identity`); calling a missing one would throw outside `catch`.
+pub fn has_function(namespace: &str, name: &str) -> bool {
+    get_path(&js_sys::global(), &["chrome", namespace, name]).is_function()
+}
+
 /// Everything in `storage.session`.
 pub async fn session_get_all() -> Result<JsValue, JsValue> {
     session_get_keys(&JsValue::NULL).await
@@ -95,6 +107,21 @@ pub fn object(entries: &[(&str, JsValue)]) -> JsValue {
         let _ = Reflect::set(&o, &(*k).into(), v);
     }
     o.into()
+}
+
+/// `storage.session[key]`, `undefined` if absent or unreadable.
+pub async fn session_value(key: &str) -> JsValue {
+    get_path(&session_get(key).await.unwrap_or_default(), &[key])
+}
+
+/// `storage.local[key]`, `undefined` if absent or unreadable.
+pub async fn local_value(key: &str) -> JsValue {
+    get_path(&local_get(key).await.unwrap_or_default(), &[key])
+}
+
+/// Random hex (from `crypto.getRandomValues`), `2 * bytes` characters.
+pub fn random_hex(bytes: usize) -> String {
+    random32()[..bytes.min(32)].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// 32 bytes from `crypto.getRandomValues`.

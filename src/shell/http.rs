@@ -38,6 +38,18 @@ fn read_body(status: u16, text: &str) -> Body {
 
 use serde::Serialize;
 
+/// POSTs a form to an OAuth endpoint (`/revoke`, `/tokeninfo`): the token goes in the body, not the
+/// URL. Returns the status and the body, or `None` when nothing came back.
+pub async fn post_form(url: &str, form: &str) -> Option<(u16, String)> {
+    let request = RequestBuilder::new(url)
+        .method(M::POST)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(form.to_owned())
+        .ok()?;
+    let response = request.send().await.ok()?;
+    Some((response.status(), response.text().await.unwrap_or_default()))
+}
+
 /// Sends `req` with `token`.
 pub async fn send(req: &HttpRequest, token: &str) -> Reply {
     let Ok(controller) = web_sys::AbortController::new() else { return Reply::Network };

@@ -29,7 +29,19 @@ fn settings_from(stored: &JsValue) -> Settings {
 
 async fn handle(request: Request) -> Response {
     match request {
-        Request::GetState {} => Response::State { configured: token::configured(), last: action::last_link().await },
+        Request::GetState {} => Response::State {
+            configured: token::configured(),
+            last: action::last_link().await,
+            account: token::account().await,
+        },
+        Request::SwitchAccount {} => match token::switch_account().await {
+            Ok(account) => Response::Account { account },
+            Err(problem) => Response::Failed { problem },
+        },
+        Request::SignOut {} => {
+            token::sign_out().await;
+            Response::SignedOut
+        }
         Request::CreateLink {} => match action::create_link(true, Destination::Popup {}).await {
             Ok(made) => {
                 let link = made.link.clone();

@@ -1,26 +1,61 @@
-//! The OAuth token, from `chrome.identity.getAuthToken`. Chrome caches it and renews it; MeetLink
-//! keeps no copy beyond the action that uses it, and never lets it leave the worker.
+//! Where tokens come from: a provider chain. `chrome.identity.getAuthToken` first where it works
+//! (Google Chrome, signed in); when it fails because it is not available here (Chromium, Edge,
+//! Brave, Vivaldi, Opera, Firefox, incognito, no Chrome client) — or the user chose another account —
+//! the web flow through `chrome.identity.launchWebAuthFlow`, with the token, its expiry and the
+//! account kept in `chrome.storage.session` only. Only a user gesture may show Google's pages.
 
-use super::chrome::{error_message, get_auth_token, get_manifest, get_path, object, remove_cached_auth_token};
+use super::chrome::{self, error_message, get_auth_token, get_manifest, get_path, object, remove_cached_auth_token};
+use super::{http, to_js};
+use crate::auth::{authorization_url, classify_flow_error, parse_redirect, Account, AccountChoice, Prompt, Via, WebSession};
 use crate::calendar::SCOPE;
+use crate::endpoints::Endpoints;
 use crate::errors::{classify_token_error, Problem};
 use wasm_bindgen::JsValue;
 
-/// True when the build's manifest carries an OAuth client id.
-pub fn configured() -> bool {
+const WEB_SESSION: &str = "webSession";
+const CHOICE: &str = "account";
+
+/// The OAuth client ID of type "Web application" for the web flow, given at build time
+/// (`MEETLINK_WEB_CLIENT_ID`; README "Google Cloud set-up").
+const WEB_CLIENT_ID: Option<&str> = option_env!("MEETLINK_WEB_CLIENT_ID");
+
+/// A token and its path.
+#[derive(Debug, Clone)]
+pub struct Token {
+    /// The access token. Never leaves the worker.
+    pub value: String,
+    /// Its path.
+    pub via: Via,
+}
+
+fn chrome_client() -> bool {
     get_path(&get_manifest(), &["oauth2", "client_id"]).as_string().is_some_and(|s| !s.trim().is_empty())
 }
 
-/// A token for the Calendar scope. `interactive` only for a user gesture: Chrome then signs in or
-/// asks for consent if it must, and otherwise answers from its cache without a window.
-pub async fn get(interactive: bool) -> Result<String, Problem> {
-    if !configured() {
-        return Err(Problem::NoClientConfigured);
+fn web_client() -> Option<&'static str> {
+    WEB_CLIENT_ID.filter(|c| !c.trim().is_empty())
+}
+
+/// True when the build has at least one OAuth client.
+pub fn configured() -> bool {
+    chrome_client() || web_client().is_some()
+}
+
+async fn choice() -> AccountChoice {
+    serde_wasm_bindgen::from_value(chrome::local_value(CHOICE).await).unwrap_or_default()
+}
+
+async fn web_session() -> Option<WebSession> {
+    serde_wasm_bindgen::from_value(chrome::session_value(WEB_SESSION).await).ok()
+}
+
+async fn chrome_token(interactive: bool) -> Result<String, Problem> {
+    if !chrome::has_function("identity", "getAuthToken") {
+        return Err(Problem::SignInUnavailable);
     }
-    let scopes = js_sys::Array::of1(&SCOPE.into());
     let details = object(&[
         ("interactive", interactive.into()),
-        ("scopes", scopes.into()),
+        ("scopes", js_sys::Array::of1(&SCOPE.into()).into()),
         ("enableGranularPermissions", true.into()),
     ]);
     let result = get_auth_token(&details).await.map_err(|e| classify_token_error(&error_message(&e)))?;
@@ -34,8 +69,137 @@ pub async fn get(interactive: bool) -> Result<String, Problem> {
     token.filter(|t| !t.is_empty()).ok_or(Problem::NotSignedIn)
 }
 
-/// After a 401: drop `stale` from Chrome's cache and get a fresh token without prompting.
-pub async fn renew(stale: &str) -> Result<String, Problem> {
-    let _ = remove_cached_auth_token(&object(&[("token", JsValue::from_str(stale))])).await;
-    get(false).await
+/// A token for the Calendar scope. `interactive` only for a user gesture.
+pub async fn get(interactive: bool) -> Result<Token, Problem> {
+    if !configured() {
+        return Err(Problem::NoClientConfigured);
+    }
+    if chrome_client() && !choice().await.web {
+        match chrome_token(interactive).await {
+            Ok(value) => return Ok(Token { value, via: Via::Chrome }),
+            // Not available here: the web flow takes over, if this build has its client.
+            Err(Problem::SignInUnavailable | Problem::NoClientConfigured) if web_client().is_some() => {}
+            Err(p) => return Err(p),
+        }
+    }
+    if web_client().is_none() {
+        return Err(Problem::SignInUnavailable);
+    }
+    web_token(interactive).await
+}
+
+async fn web_token(interactive: bool) -> Result<Token, Problem> {
+    let session = web_session().await;
+    if let Some(s) = session.as_ref().filter(|s| !s.needs_renewal(chrome::now_ms())) {
+        return Ok(Token { value: s.token.clone(), via: Via::Web });
+    }
+    // Expired or about to: renew without any page, for the account we have.
+    let hint = match session.and_then(|s| s.email) {
+        Some(email) => Some(email),
+        None => choice().await.email,
+    };
+    if let Some(login_hint) = hint {
+        match web_flow(false, Prompt::Silent { login_hint }).await {
+            Ok(t) => return Ok(t),
+            Err(p) if !interactive => return Err(p),
+            Err(_) => {}
+        }
+    }
+    if !interactive {
+        return Err(Problem::NotSignedIn);
+    }
+    web_flow(true, Prompt::Interactive).await
+}
+
+/// One run of `launchWebAuthFlow`; stores the session on success.
+async fn web_flow(interactive: bool, prompt: Prompt) -> Result<Token, Problem> {
+    let client = web_client().ok_or(Problem::SignInUnavailable)?;
+    if !chrome::has_function("identity", "launchWebAuthFlow") {
+        return Err(Problem::SignInUnavailable);
+    }
+    let redirect = chrome::get_redirect_url().map_err(|e| classify_flow_error(&error_message(&e)))?;
+    let state = chrome::random_hex(16);
+    let url = authorization_url(&Endpoints::for_build().auth, client, &redirect, &state, &prompt);
+    let mut details = vec![("url", JsValue::from(url)), ("interactive", interactive.into())];
+    if !interactive {
+        // Google may bounce through a page or two before redirecting (google-apis.md §4.4).
+        details.push(("abortOnLoadForNonInteractive", false.into()));
+        details.push(("timeoutMsForNonInteractive", 10_000.into()));
+    }
+    let answer = chrome::launch_web_auth_flow(&object(&details)).await.map_err(|e| classify_flow_error(&error_message(&e)))?;
+    let granted = parse_redirect(&answer.as_string().unwrap_or_default(), &state)?;
+    if !granted.scopes.is_empty() && !granted.scopes.iter().any(|s| s == SCOPE) {
+        return Err(Problem::ScopeRefused);
+    }
+    let email = email_of(&granted.access_token).await;
+    let session = WebSession::new(&granted, chrome::now_ms(), email.clone());
+    let _ = chrome::session_set(&object(&[(WEB_SESSION, to_js(&session))])).await;
+    let mut remembered = choice().await;
+    remembered.email = email.or(remembered.email);
+    let _ = chrome::local_set(&object(&[(CHOICE, to_js(&remembered))])).await;
+    Ok(Token { value: granted.access_token, via: Via::Web })
+}
+
+/// The account's e-mail, from tokeninfo (the web flow asks for `openid email` for this).
+async fn email_of(token: &str) -> Option<String> {
+    let (status, body) = http::post_form(&Endpoints::for_build().tokeninfo, &format!("access_token={token}")).await?;
+    if status != 200 {
+        return None;
+    }
+    let info = js_sys::JSON::parse(&body).ok()?;
+    get_path(&info, &["email"]).as_string()
+}
+
+/// After a 401: drop the token and get a fresh one without any page.
+pub async fn renew(stale: &Token) -> Result<Token, Problem> {
+    match stale.via {
+        Via::Chrome => {
+            let _ = remove_cached_auth_token(&object(&[("token", JsValue::from_str(&stale.value))])).await;
+            chrome_token(false).await.map(|value| Token { value, via: Via::Chrome })
+        }
+        Via::Web => {
+            let _ = chrome::session_remove(WEB_SESSION).await;
+            web_token(false).await
+        }
+    }
+}
+
+/// Who links are made as, without any prompt or network request.
+pub async fn account() -> Option<Account> {
+    let choice = choice().await;
+    if let Some(s) = web_session().await {
+        return Some(Account { via: Via::Web, email: s.email });
+    }
+    // Signed in through Chrome only if Chrome hands out a token without asking (no network: cached).
+    if chrome_client() && !choice.web && chrome_token(false).await.is_ok() {
+        return Some(Account { via: Via::Chrome, email: None });
+    }
+    None
+}
+
+/// "Use another account": Google's account chooser, then that account for every link.
+pub async fn switch_account() -> Result<Account, Problem> {
+    web_flow(true, Prompt::ChooseAccount).await?;
+    let mut c = choice().await;
+    c.web = true;
+    let _ = chrome::local_set(&object(&[(CHOICE, to_js(&c))])).await;
+    Ok(account().await.unwrap_or(Account { via: Via::Web, email: None }))
+}
+
+/// "Sign out": revoke at Google, drop Chrome's cached token, forget the session's token and link and
+/// the account choice. (An action still in flight keeps its record and finishes or fails on its own.)
+pub async fn sign_out() {
+    let revoke = Endpoints::for_build().revoke;
+    if let Some(s) = web_session().await {
+        let _ = http::post_form(&revoke, &format!("token={}", s.token)).await;
+    }
+    if chrome_client() {
+        if let Ok(t) = chrome_token(false).await {
+            let _ = http::post_form(&revoke, &format!("token={t}")).await;
+            let _ = remove_cached_auth_token(&object(&[("token", JsValue::from_str(&t))])).await;
+        }
+    }
+    let _ = chrome::session_remove(WEB_SESSION).await;
+    let _ = chrome::session_remove(super::action::LAST_LINK).await;
+    let _ = chrome::local_remove(CHOICE).await;
 }

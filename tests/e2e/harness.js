@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(here, '..', '..');
 export const DIST = process.env.MEETLINK_DIST || join(ROOT, 'target', 'e2e-dist');
+export const DIST_NOCLIENT = process.env.MEETLINK_DIST_NOCLIENT || join(ROOT, 'target', 'e2e-dist-noclient');
 export const FAKE_PORT = Number(process.env.MEETLINK_FAKE_PORT || 7357);
 export const FAKE = `http://127.0.0.1:${FAKE_PORT}`;
 export const SCOPE = 'https://www.googleapis.com/auth/calendar.events.owned';

@@ -125,6 +125,9 @@ async function focusTarget(page, t) {
     const [s, e] = t.select ?? [t.caret, t.caret];
     await handle.evaluate((el, [s, e]) => el.setSelectionRange(s, e), [s, e]);
   }
+  // Editors sync their model's selection from the DOM on a throttled selectionchange; a person
+  // never right-clicks within milliseconds of placing the caret.
+  await page.waitForTimeout(150);
   await page.evaluate(() => { window.seen.length = 0; document.querySelectorAll('iframe').forEach((f) => { try { f.contentWindow.seen.length = 0; } catch {} }); });
   return handle;
 }

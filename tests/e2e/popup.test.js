@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   fake, launch, stubIdentity, identityCalls, openPopup, createFromPopup, readClipboard, message,
-  waitFor, variant, ARTIFACTS, TOKEN,
+  waitFor, variant, ARTIFACTS, TOKEN, DIST_NOCLIENT,
 } from './harness.js';
 
 const MEET = /^https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/;
@@ -61,10 +61,11 @@ test('popup click creates, shows and copies a Meet link; one insert, one delete'
   const [event] = await fake.events();
   assert.equal(event.hangoutLink, r.link);
   // The Chrome path: interactive only because the user clicked, asking for the one Calendar scope.
+  // (The popup also asks, without prompting, whether Chrome has an account, to show it.)
   const id = await identityCalls(browser.sw);
-  assert.equal(id.get.length, 1);
-  assert.equal(id.get[0].interactive, true);
-  assert.deepEqual(id.get[0].scopes, ['https://www.googleapis.com/auth/calendar.events.owned']);
+  const interactive = id.get.filter((d) => d.interactive);
+  assert.equal(interactive.length, 1);
+  assert.ok(id.get.every((d) => JSON.stringify(d.scopes) === JSON.stringify(['https://www.googleapis.com/auth/calendar.events.owned'])));
 
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.setViewportSize({ width: 360, height: 170 });
@@ -175,7 +176,6 @@ test('getAuthToken failures become messages, and nothing is sent to Google', asy
   const cases = [
     ['The user is not signed in.', 'notSignedIn'],
     ['The user did not approve access.', 'signInDeclined'],
-    ['The user turned off browser signin', 'signInUnavailable'],
     ['OAuth2 request failed: Service responded with error: \'admin_policy_enforced\'', 'adminBlocked'],
   ];
   for (const [reject, problem] of cases) {
@@ -201,8 +201,7 @@ test('Calendar scope left unticked (granular consent): message, no request', asy
 });
 
 test('a build without an OAuth client says so', async () => {
-  const dir = variant((m) => { delete m.oauth2; });
-  const other = await launch(dir);
+  const other = await launch(DIST_NOCLIENT);
   try {
     const page = await other.context.newPage();
     await page.goto(`chrome-extension://${other.id}/popup.html`);

@@ -1,0 +1,180 @@
+// Sign-in in every browser and for every account: getAuthToken where it works, the web flow
+// (launchWebAuthFlow against the fake Google's authorization endpoint) where it does not, or when
+// the user picks another account.
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { fake, launch, stubIdentity, identityCalls, openPopup, createFromPopup, message, waitFor, TOKEN } from './harness.js';
+
+const MEET = /^https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/;
+const CAL = 'https://www.googleapis.com/auth/calendar.events.owned';
+let browser;
+
+before(async () => {
+  await fake.start();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  fake.stop();
+});
+beforeEach(async () => {
+  await fake.reset();
+  await browser.sw.evaluate(async () => {
+    await chrome.storage.session.remove(['webSession', 'lastLink']);
+    await chrome.storage.local.remove('account');
+  });
+});
+
+const authRequests = async () => (await fake.log()).filter((r) => r.path === '/o/oauth2/v2/auth');
+
+/** Makes getAuthToken fail as it does where it is not available. */
+async function unavailable(how) {
+  if (how === 'missing') {
+    await stubIdentity(browser.sw);
+    await browser.sw.evaluate(() => { delete chrome.identity.getAuthToken; chrome.identity.getAuthToken = undefined; });
+  } else {
+    await stubIdentity(browser.sw, { reject: how });
+  }
+}
+
+for (const reason of [
+  'The user turned off browser signin',
+  'This API is not supported on Microsoft Edge. For more details, see extensions API documentation https://go.microsoft.com/fwlink/?linkid=2186907',
+  'Identity API is disabled in incognito windows.',
+  'Invalid OAuth2 Client ID.',
+  'missing',
+]) {
+  test(`getAuthToken unavailable (${reason === 'missing' ? 'no such function' : reason}) → web flow → link`, async () => {
+    await unavailable(reason);
+    const page = await openPopup(browser);
+    const r = await createFromPopup(page);
+    assert.equal(r.problem, null, r.problem);
+    assert.match(r.link, MEET);
+    const [auth] = await authRequests();
+    assert.ok(auth, 'the web flow ran');
+    const q = auth.query;
+    assert.equal(q.response_type, 'token');
+    assert.equal(q.client_id, 'fake-web-client.apps.googleusercontent.com');
+    assert.equal(q.redirect_uri, `https://${browser.id}.chromiumapp.org/`);
+    assert.deepEqual(q.scope.split(' '), [CAL, 'openid', 'email']);
+    assert.match(q.state, /^[0-9a-f]{32}$/);
+    assert.equal(q.prompt, undefined);
+    const { inserts } = await fake.calls();
+    assert.equal(inserts.length, 1);
+    assert.match(inserts[0].token, /^ya29\./);
+    assert.notEqual(inserts[0].token, TOKEN, 'the web-flow token, not a stub');
+    // The token lives in storage.session only.
+    const local = JSON.stringify(await browser.sw.evaluate(() => chrome.storage.local.get(null)));
+    assert.ok(!local.includes(inserts[0].token), 'not in storage.local');
+    const session = await browser.sw.evaluate(() => chrome.storage.session.get('webSession'));
+    assert.equal(session.webSession.token, inserts[0].token);
+    assert.equal(session.webSession.email, 'me@example.com');
+    assert.equal(await page.locator('#account-label').textContent(), message('accountWeb').replace('$EMAIL$', 'me@example.com'));
+    // A second link reuses the session: no second sign-in.
+    await createFromPopup(page);
+    assert.equal((await authRequests()).length, 1);
+    await page.close();
+  });
+}
+
+test('getAuthToken works → no web flow', async () => {
+  await stubIdentity(browser.sw);
+  const page = await openPopup(browser);
+  const r = await createFromPopup(page);
+  assert.match(r.link, MEET);
+  assert.equal((await authRequests()).length, 0);
+  assert.equal(await page.locator('#account-label').textContent(), message('accountChrome'));
+  await page.close();
+});
+
+test('"Use another account" sends prompt=select_account, and then every link uses that account', async () => {
+  await stubIdentity(browser.sw); // getAuthToken works, but the user wants another account
+  await fake.config({ auth: { email: 'other@example.com' } });
+  const page = await openPopup(browser);
+  await page.getByRole('button', { name: 'Use another account' }).click();
+  await waitFor(async () => (await page.locator('#account-label').textContent()).includes('other@example.com'), { what: 'account shown' });
+  const chromeCalls = (await identityCalls(browser.sw)).get.length;
+  const [auth] = await authRequests();
+  assert.equal(auth.query.prompt, 'select_account');
+  const r = await createFromPopup(page);
+  assert.match(r.link, MEET);
+  const { inserts } = await fake.calls();
+  assert.notEqual(inserts[0].token, TOKEN, 'not the Chrome profile token');
+  assert.equal((await identityCalls(browser.sw)).get.length, chromeCalls, 'getAuthToken no longer used');
+  await page.close();
+});
+
+test('a tampered state is refused: message, no token used', async () => {
+  await unavailable('The user turned off browser signin');
+  await fake.config({ auth: { tamper_state: true } });
+  const page = await openPopup(browser);
+  const r = await createFromPopup(page);
+  assert.equal(r.problem, message('problem_signInTampered'));
+  assert.equal((await fake.calls()).inserts.length, 0);
+  assert.equal((await browser.sw.evaluate(() => chrome.storage.session.get('webSession'))).webSession, undefined);
+  await page.close();
+});
+
+for (const [error, problem] of [['access_denied', 'signInDeclined'], ['admin_policy_enforced', 'adminBlocked']]) {
+  test(`authorization error ${error} → message`, async () => {
+    await unavailable('The user turned off browser signin');
+    await fake.config({ auth: { error } });
+    const page = await openPopup(browser);
+    const r = await createFromPopup(page);
+    assert.equal(r.problem, message(`problem_${problem}`));
+    assert.equal((await fake.calls()).inserts.length, 0);
+    await page.close();
+  });
+}
+
+test('Calendar scope unticked in the web flow → message, no link, no re-prompt without a click', async () => {
+  await unavailable('The user turned off browser signin');
+  await fake.config({ auth: { granted_scopes: ['openid', 'email'] } });
+  const page = await openPopup(browser);
+  const r = await createFromPopup(page);
+  assert.equal(r.problem, message('problem_scopeRefused'));
+  assert.equal((await fake.calls()).inserts.length, 0);
+  const prompts = (await authRequests()).length;
+  // Background work (a cleanup alarm, a resume) never prompts.
+  await browser.sw.evaluate(() => meetlink.onStart());
+  assert.equal((await authRequests()).length, prompts);
+  await page.close();
+});
+
+test('token about to expire → silent renewal with prompt=none and login_hint', async () => {
+  await unavailable('The user turned off browser signin');
+  const page = await openPopup(browser);
+  await createFromPopup(page);
+  await browser.sw.evaluate(async () => {
+    const { webSession } = await chrome.storage.session.get('webSession');
+    await chrome.storage.session.set({ webSession: { ...webSession, expiresAtMs: Date.now() + 60_000 } });
+  });
+  const r = await createFromPopup(page);
+  assert.match(r.link, MEET);
+  const auths = await authRequests();
+  assert.equal(auths.length, 2);
+  assert.equal(auths[1].query.prompt, 'none');
+  assert.equal(auths[1].query.login_hint, 'me@example.com');
+  const { inserts } = await fake.calls();
+  assert.notEqual(inserts[0].token, inserts[1].token, 'renewed token used');
+  await page.close();
+});
+
+test('sign out revokes at Google and empties the session', async () => {
+  await unavailable('The user turned off browser signin');
+  const page = await openPopup(browser);
+  await createFromPopup(page);
+  const token = (await browser.sw.evaluate(() => chrome.storage.session.get('webSession'))).webSession.token;
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await waitFor(async () => (await page.locator('#status').textContent()) === message('signedOut'), { what: 'signed out' });
+  const revokes = (await fake.log()).filter((r) => r.path === '/revoke');
+  assert.equal(revokes.length, 1);
+  const session = await browser.sw.evaluate(() => chrome.storage.session.get(null));
+  assert.deepEqual(Object.keys(session).filter((k) => !k.startsWith('inflight.')), [], 'session empty');
+  assert.equal((await browser.sw.evaluate(() => chrome.storage.local.get('account'))).account, undefined);
+  // The revoked token no longer works at Google.
+  const info = await fetch(`http://127.0.0.1:${process.env.MEETLINK_FAKE_PORT || 7357}/tokeninfo?access_token=${token}`);
+  assert.equal(info.status, 400);
+  assert.equal(await page.locator('#account-label').textContent(), message('accountNone'));
+  await page.close();
+});
