@@ -5,6 +5,7 @@
 #   ./build.sh --google-base URL --out DIR    a variant whose Google endpoints live under URL
 #   ./build.sh test                           install what is missing, run every test layer
 #   ./build.sh package                        dist/ as a zip for the Chrome Web Store
+#   ./build.sh --browser firefox              a Firefox build in dist-firefox/ (+ meetlink-firefox.zip)
 #   ./build.sh fake [PORT]                    run the fake Google (tests/fake_google) by hand
 #   ./build.sh bench                          measure trigger -> link (popup, shortcut) against the fake
 #
@@ -69,6 +70,7 @@ ensure_test_tools() {
 
 # ---- build ---------------------------------------------------------------------------------------
 # build OUT [GOOGLE_BASE]: release wasm -> wasm-bindgen -> wasm-opt -> OUT/ with a filled manifest.
+# BROWSER=firefox gives Firefox's manifest form.
 build() {
   local out=$1 base=${2:-} target_dir=target
   ensure_build_tools
@@ -94,9 +96,9 @@ build() {
   cp -R extension/. "$out/"
   rm "$out/page.js"   # wasm-bindgen ships it as a snippet under pkg/snippets/ (src/shell/page.rs)
   cp -R "$pkg" "$out/pkg"
-  python3 - "$out" "$base" <<'PY'
+  python3 - "$out" "$base" "${BROWSER:-chrome}" <<'PY'
 import json, os, re, sys, base64, hashlib
-out, base = sys.argv[1], sys.argv[2]
+out, base, browser = sys.argv[1], sys.argv[2], sys.argv[3]
 m = json.load(open("manifest.json"))
 scope = re.search(r'pub const SCOPE: &str = "([^"]+)"', open("src/calendar.rs").read()).group(1)
 client = os.environ.get("MEETLINK_CLIENT_ID", "").strip()
@@ -115,6 +117,22 @@ if base:
     # also covers the e2e fixture pages served next to the fake Google.
     scheme, host = re.match(r"^(https?)://([^/:]+)", base).groups()
     m["host_permissions"] = [f"{scheme}://{host}/*"]
+if browser == "firefox":
+    # Firefox's MV3 form: an event page instead of a service worker, a pinned add-on ID (the web
+    # flow's redirect URL is derived from it), no offscreen documents (its background page has a
+    # clipboard), and no Chrome-only keys. Sign-in is the web flow only (no getAuthToken).
+    m["background"] = {"scripts": ["background.js"], "type": "module"}
+    m["permissions"] = [p for p in m["permissions"] if p != "offscreen"]
+    for k in ("oauth2", "key", "minimum_chrome_version"):
+        m.pop(k, None)
+    m["browser_specific_settings"] = {"gecko": {
+        "id": os.environ.get("MEETLINK_GECKO_ID", "meetlink@meetlink.app"),
+        "strict_min_version": "142.0",
+        "data_collection_permissions": {"required": ["none"]},
+    }}
+    for f in ("offscreen.html", "offscreen.js", ".extension-id"):
+        if os.path.exists(os.path.join(out, f)):
+            os.remove(os.path.join(out, f))
 json.dump(m, open(os.path.join(out, "manifest.json"), "w"), indent=2)
 PY
   local raw gz
@@ -175,8 +193,10 @@ cmd_test() {
     build target/e2e-dist "http://127.0.0.1:$FAKE_PORT"
   # And one with no OAuth client at all, for the "not configured" case.
   MEETLINK_CLIENT_ID= MEETLINK_WEB_CLIENT_ID= build target/e2e-dist-noclient "http://127.0.0.1:$FAKE_PORT"
+  # The Firefox build (tests/e2e/firefox.test.js runs Mozilla's web-ext lint on it).
+  BROWSER=firefox build target/firefox-dist
   run_layer "e2e: Playwright + Debian Chromium" env MEETLINK_DIST="$ROOT/target/e2e-dist" MEETLINK_FAKE_PORT=$FAKE_PORT \
-    MEETLINK_DIST_NOCLIENT="$ROOT/target/e2e-dist-noclient" \
+    MEETLINK_DIST_NOCLIENT="$ROOT/target/e2e-dist-noclient" MEETLINK_FIREFOX_DIST="$ROOT/target/firefox-dist" \
     node --test --test-concurrency=1 tests/e2e/
   echo
   echo "build.sh test: $PASSED passed, $FAILED failed"
@@ -191,6 +211,12 @@ case "${1:-}" in
     out=dist-custom
     [ "${3:-}" = "--out" ] && out=${4:?--out needs a directory}
     build "$out" "$base" ;;
+  --browser)
+    [ "${2:-}" = firefox ] || die "--browser takes: firefox"
+    BROWSER=firefox build dist-firefox
+    command -v zip >/dev/null || apt_install zip
+    rm -f meetlink-firefox.zip && (cd dist-firefox && zip -qr -X ../meetlink-firefox.zip .)
+    say "Packaged meetlink-firefox.zip: install it at about:debugging (This Firefox > Load Temporary Add-on) or submit it to addons.mozilla.org" ;;
   test) cmd_test ;;
   package)
     build dist
@@ -203,6 +229,6 @@ case "${1:-}" in
       build target/e2e-dist "http://127.0.0.1:$FAKE_PORT"
     MEETLINK_DIST="$ROOT/target/e2e-dist" MEETLINK_FAKE_PORT=$FAKE_PORT node tests/bench/latency.mjs ;;
   fake) exec python3 tests/fake_google/server.py --port "${2:-$FAKE_PORT}" ;;
-  -h|--help|help) sed -n '2,16p' "$0" ;;
+  -h|--help|help) sed -n '2,17p' "$0" ;;
   *) die "unknown command '$1' (see ./build.sh --help)" ;;
 esac

@@ -62,6 +62,10 @@ extern "C" {
     #[wasm_bindgen(js_namespace = ["chrome", "offscreen"], js_name = createDocument, catch)]
     pub async fn create_offscreen(parameters: &JsValue) -> Result<JsValue, JsValue>;
 
+    /// Firefox's background page has a clipboard of its own (no offscreen documents there).
+    #[wasm_bindgen(js_namespace = ["navigator", "clipboard"], js_name = writeText, catch)]
+    pub async fn clipboard_write_text(text: &str) -> Result<JsValue, JsValue>;
+
     #[wasm_bindgen(js_namespace = ["chrome", "i18n"], js_name = getMessage)]
     pub fn i18n(key: &str) -> String;
 

@@ -75,8 +75,12 @@ fn tab_of(destination: &Destination) -> Option<i32> {
     }
 }
 
-/// Copies `text` through the offscreen document (a worker has no clipboard; reason CLIPBOARD).
+/// Copies `text` through the offscreen document (a worker has no clipboard; reason CLIPBOARD), or
+/// directly where the background is a page (Firefox).
 async fn copy(text: &str) -> bool {
+    if !chrome::has_function("offscreen", "createDocument") {
+        return chrome::clipboard_write_text(text).await.is_ok();
+    }
     let params = object(&[
         ("url", OFFSCREEN.into()),
         ("reasons", Array::of1(&"CLIPBOARD".into()).into()),
