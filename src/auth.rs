@@ -182,14 +182,13 @@ pub struct Account {
     pub email: Option<String>,
 }
 
-/// Which sign-in the user chose; kept in `storage.local` (no token in it).
+/// Which sign-in the user chose; kept in `storage.local` so it outlives the session. It holds no
+/// token and no account: those stay in `storage.session`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct AccountChoice {
     /// The user chose "Use another account": use the web flow even where getAuthToken works.
     pub web: bool,
-    /// The account last signed in with through the web flow, for `login_hint`.
-    pub email: Option<String>,
 }
 
 #[cfg(test)]

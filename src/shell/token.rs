@@ -94,11 +94,7 @@ async fn web_token(interactive: bool) -> Result<Token, Problem> {
         return Ok(Token { value: s.token.clone(), via: Via::Web });
     }
     // Expired or about to: renew without any page, for the account we have.
-    let hint = match session.and_then(|s| s.email) {
-        Some(email) => Some(email),
-        None => choice().await.email,
-    };
-    if let Some(login_hint) = hint {
+    if let Some(login_hint) = session.and_then(|s| s.email) {
         match web_flow(false, Prompt::Silent { login_hint }).await {
             Ok(t) => return Ok(t),
             Err(p) if !interactive => return Err(p),
@@ -132,11 +128,8 @@ async fn web_flow(interactive: bool, prompt: Prompt) -> Result<Token, Problem> {
         return Err(Problem::ScopeRefused);
     }
     let email = email_of(&granted.access_token).await;
-    let session = WebSession::new(&granted, chrome::now_ms(), email.clone());
+    let session = WebSession::new(&granted, chrome::now_ms(), email);
     let _ = chrome::session_set(&object(&[(WEB_SESSION, to_js(&session))])).await;
-    let mut remembered = choice().await;
-    remembered.email = email.or(remembered.email);
-    let _ = chrome::local_set(&object(&[(CHOICE, to_js(&remembered))])).await;
     Ok(Token { value: granted.access_token, via: Via::Web })
 }
 

@@ -1,6 +1,7 @@
 // Shared e2e plumbing: the fake Google, a headless Chromium with the built extension loaded
 // unpacked, and a stand-in for chrome.identity.getAuthToken (Debian's Chromium cannot mint Google
 // tokens; extension-platform.md §0).
+import { before, after, beforeEach } from 'node:test';
 import { chromium } from 'playwright-core';
 import { build as esbuild } from 'esbuild';
 import { createServer } from 'node:http';
@@ -23,6 +24,47 @@ export const PAGES_PORT = Number(process.env.MEETLINK_PAGES_PORT || 7361);
 export const PAGES = `http://127.0.0.1:${PAGES_PORT}`;
 
 const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find(existsSync);
+
+/** A Meet link, anywhere in a string. */
+export const MEET = /https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}/;
+
+/**
+ * Registers a test file's hooks: the fake Google (and, with `withPages`, the fixture pages), one
+ * browser with the extension for the whole file (handed to `onLaunch`), and before each test a clean
+ * fake and a fresh getAuthToken stand-in, then `beforeEachTest(browser)`.
+ */
+export function suite({ withPages = false, onLaunch, beforeEachTest } = {}) {
+  let browser;
+  before(async () => {
+    await Promise.all([fake.start(), withPages ? pages.start() : null]);
+    browser = await launch();
+    onLaunch(browser);
+  });
+  after(async () => {
+    await browser?.close();
+    fake.stop();
+    if (withPages) pages.stop();
+  });
+  beforeEach(async () => {
+    await fake.reset();
+    await stubIdentity(browser.sw);
+    await beforeEachTest?.(browser);
+  });
+}
+
+/** Waits until every event the fake holds is deleted: no placeholder left behind. */
+export const allDeleted = () => waitFor(async () => (await fake.events()).every((e) => e.status === 'cancelled'),
+  { what: 'every placeholder deleted', timeout: 15_000 });
+
+/** Opens a fixture page in a new tab; returns {page, tabId}. */
+export async function openPage(browser, name) {
+  const page = await browser.context.newPage();
+  await page.goto(pages.url(name));
+  await page.waitForLoadState('load');
+  const tabId = await browser.sw.evaluate(async (url) => (await chrome.tabs.query({ url }))[0]?.id, page.url());
+  if (!tabId) throw new Error(`no tab for ${name}`);
+  return { page, tabId };
+}
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,28 +1,19 @@
 // "Insert Meet link" (context menu) and the shortcut, on every fixture target, through the very
 // handlers the listeners call: globalThis.meetlink.onMenuClicked(info, tab) and .onCommand(command, tab).
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fake, pages, launch, stubIdentity, readClipboard, message, ROOT } from './harness.js';
+import { fake, pages, readClipboard, message, suite, openPage, MEET, ROOT } from './harness.js';
 
-const MEET = /https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}/;
 let browser;
-
-before(async () => {
-  await Promise.all([fake.start(), pages.start()]);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  fake.stop();
-  pages.stop();
-});
-beforeEach(async () => {
-  await fake.reset();
-  await stubIdentity(browser.sw);
-  await browser.sw.evaluate(() => chrome.storage.local.remove('settings'));
-  await writeClipboard('');
+suite({
+  withPages: true,
+  onLaunch: (b) => { browser = b; },
+  beforeEachTest: async (b) => {
+    await b.sw.evaluate(() => chrome.storage.local.remove('settings'));
+    await writeClipboard('');
+  },
 });
 
 async function writeClipboard(text) {
@@ -32,14 +23,7 @@ async function writeClipboard(text) {
   await p.close();
 }
 
-async function open(name) {
-  const page = await browser.context.newPage();
-  await page.goto(pages.url(name));
-  await page.waitForLoadState('load');
-  const tabId = await browser.sw.evaluate(async (url) => (await chrome.tabs.query({ url }))[0]?.id, page.url());
-  assert.ok(tabId, 'tab found');
-  return { page, tabId };
-}
+const open = (name) => openPage(browser, name);
 
 /** Frame ids of a tab by URL, from executeScript's InjectionResult.frameId. */
 async function frameIds(tabId) {

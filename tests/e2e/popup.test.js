@@ -1,34 +1,17 @@
 // The toolbar popup, end to end: the built extension in headless Chromium against the fake Google.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   fake, launch, stubIdentity, identityCalls, openPopup, createFromPopup, readClipboard, message,
-  waitFor, variant, ARTIFACTS, TOKEN, DIST_NOCLIENT,
+  variant, suite, allDeleted, ARTIFACTS, TOKEN, DIST_NOCLIENT,
 } from './harness.js';
 
 const MEET = /^https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 let browser;
-
-before(async () => {
-  await fake.start();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  fake.stop();
-});
-beforeEach(async () => {
-  await fake.reset();
-  await stubIdentity(browser.sw);
-});
-
-/** Every event the fake holds has been deleted (no placeholder left behind). */
-async function nothingLeft() {
-  await waitFor(async () => (await fake.events()).every((e) => e.status === 'cancelled'), { what: 'placeholder deleted' });
-}
+suite({ onLaunch: (b) => { browser = b; } });
 
 test('popup click creates, shows and copies a Meet link; one insert, one delete', async () => {
   const page = await openPopup(browser);
@@ -41,7 +24,7 @@ test('popup click creates, shows and copies a Meet link; one insert, one delete'
   assert.equal(r.status, message('copied'));
   assert.equal(await readClipboard(browser), r.link);
 
-  await nothingLeft();
+  await allDeleted();
   const { inserts, deletes, gets } = await fake.calls();
   assert.equal(inserts.length, 1);
   assert.equal(gets.length, 0);
@@ -78,7 +61,7 @@ test('each action gets a fresh event id and requestId', async () => {
   const a = await createFromPopup(page);
   const b = await createFromPopup(page);
   assert.notEqual(a.link, b.link);
-  await nothingLeft();
+  await allDeleted();
   const { inserts } = await fake.calls();
   assert.equal(inserts.length, 2);
   assert.notEqual(inserts[0].body.id, inserts[1].body.id);
@@ -154,7 +137,7 @@ for (const row of rows) {
       assert.equal(r.problem, message(`problem_${row.problem}`));
     }
     if (row.settleMs) await new Promise((r) => setTimeout(r, row.settleMs));
-    await nothingLeft();
+    await allDeleted();
     const { inserts, gets, log } = await fake.calls();
     const [min, max] = Array.isArray(row.inserts) ? row.inserts : [row.inserts, row.inserts];
     assert.ok(inserts.length >= min && inserts.length <= max, `insert requests: ${inserts.length}, want ${min}..${max}`);
@@ -223,7 +206,7 @@ test('no host permission is needed for Google: the production manifest works thr
     const page = await openPopup(other);
     const r = await createFromPopup(page);
     assert.match(r.link, MEET);
-    await nothingLeft();
+    await allDeleted();
     const { log } = await fake.calls();
     assert.ok(log.some((e) => e.method === 'POST' && e.origin === `chrome-extension://${other.id}`), 'a CORS request');
   } finally {

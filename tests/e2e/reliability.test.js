@@ -1,34 +1,14 @@
 // Never lose a link, never duplicate a meeting, never trust a page.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fake, pages, launch, stubIdentity, readClipboard, message, waitFor, openPopup, createFromPopup, TOKEN } from './harness.js';
+import { fake, stubIdentity, readClipboard, waitFor, openPopup, createFromPopup, suite, openPage, allDeleted, MEET, TOKEN } from './harness.js';
 
-const MEET = /https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}/;
 const ALL = new RegExp(MEET.source, 'g');
 let browser;
+suite({ withPages: true, onLaunch: (b) => { browser = b; } });
 
-before(async () => {
-  await Promise.all([fake.start(), pages.start()]);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  fake.stop();
-  pages.stop();
-});
-beforeEach(async () => {
-  await fake.reset();
-  await stubIdentity(browser.sw);
-});
+const open = (name) => openPage(browser, name);
 
-async function open(name) {
-  const page = await browser.context.newPage();
-  await page.goto(pages.url(name));
-  const tabId = await browser.sw.evaluate(async (url) => (await chrome.tabs.query({ url }))[0]?.id, page.url());
-  return { page, tabId };
-}
-
-const allDeleted = () => waitFor(async () => (await fake.events()).every((e) => e.status === 'cancelled'), { what: 'every placeholder deleted', timeout: 15_000 });
 
 /** Stops the extension's service worker the way Chrome does when it idles it out. */
 async function stopWorker() {
@@ -75,6 +55,8 @@ test('worker stopped during a slow insert: resumed with the same id, one event, 
   assert.ok(!Object.keys(left).some((k) => k.startsWith('inflight.')), 'record removed after delivery');
   const history = (await browser.sw.evaluate(() => chrome.storage.local.get('history'))).history;
   assert.equal(history[0].url, value.match(MEET)[0]);
+  // The context-menu item outlives the worker.
+  assert.equal(await browser.sw.evaluate(() => chrome.contextMenus.update('insert-meet-link', {}).then(() => true, () => false)), true);
   await popup.close();
   await page.close();
 });

@@ -1,28 +1,19 @@
 // Sign-in in every browser and for every account: getAuthToken where it works, the web flow
 // (launchWebAuthFlow against the fake Google's authorization endpoint) where it does not, or when
 // the user picks another account.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fake, launch, stubIdentity, identityCalls, openPopup, createFromPopup, message, waitFor, TOKEN } from './harness.js';
+import { fake, stubIdentity, identityCalls, openPopup, createFromPopup, message, waitFor, suite, TOKEN } from './harness.js';
 
 const MEET = /^https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/;
 const CAL = 'https://www.googleapis.com/auth/calendar.events.owned';
 let browser;
-
-before(async () => {
-  await fake.start();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  fake.stop();
-});
-beforeEach(async () => {
-  await fake.reset();
-  await browser.sw.evaluate(async () => {
+suite({
+  onLaunch: (b) => { browser = b; },
+  beforeEachTest: (b) => b.sw.evaluate(async () => {
     await chrome.storage.session.remove(['webSession', 'lastLink']);
     await chrome.storage.local.remove('account');
-  });
+  }),
 });
 
 const authRequests = async () => (await fake.log()).filter((r) => r.path === '/o/oauth2/v2/auth');
