@@ -25,6 +25,23 @@ const RESUME_AFTER_MS: f64 = 30_000.0;
 thread_local! {
     /// Actions this worker instance is running; a record not in here at wake-up is an orphan.
     static RUNNING: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+    /// The last read-modify-write of a stored list (history, pending deletes); the next one waits
+    /// for it, so concurrent actions never overwrite each other's entries.
+    static STORAGE_TURN: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
+}
+
+/// Runs `update` after every earlier one has finished (within this worker instance).
+async fn in_turn<F: std::future::Future<Output = ()> + 'static>(update: F) {
+    let previous = STORAGE_TURN.with(|t| t.borrow().clone());
+    let mine = wasm_bindgen_futures::future_to_promise(async move {
+        if let Some(p) = previous {
+            let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+        }
+        update.await;
+        Ok(JsValue::UNDEFINED)
+    });
+    STORAGE_TURN.with(|t| *t.borrow_mut() = Some(mine.clone()));
+    let _ = wasm_bindgen_futures::JsFuture::from(mine).await;
 }
 
 /// An action that has a link, whose record stays until the link is delivered.
@@ -39,10 +56,13 @@ impl Made {
     pub async fn delivered(self, source: Source) {
         let _ = chrome::session_remove(&self.key).await;
         let _ = chrome::session_set(&object(&[(LAST_LINK, to_js(&self.link))])).await;
-        let stored = chrome::local_get(history::KEY).await.unwrap_or_default();
-        let entries: Vec<Entry> = serde_wasm_bindgen::from_value(get_path(&stored, &[history::KEY])).unwrap_or_default();
-        let entries = history::add(entries, &self.link, source, now_ms());
-        let _ = chrome::local_set(&object(&[(history::KEY, to_js(&entries))])).await;
+        let link = self.link;
+        in_turn(async move {
+            let entries: Vec<Entry> = serde_wasm_bindgen::from_value(chrome::local_value(history::KEY).await).unwrap_or_default();
+            let entries = history::add(entries, &link, source, now_ms());
+            let _ = chrome::local_set(&object(&[(history::KEY, to_js(&entries))])).await;
+        })
+        .await;
     }
 }
 
@@ -111,20 +131,22 @@ pub async fn delete_placeholder(event_id: String, mut token: token::Token, attem
             Err(_) => DeleteOutcome::Later,
         };
     }
-    let mut pending = load_pending().await;
-    pending.retain(|p| p.event_id != event_id);
-    if outcome != DeleteOutcome::Gone {
-        match PendingDelete::after_failure(&event_id, attempts, now_ms(), js_sys::Math::random()) {
-            Some(p) => pending.push(p),
-            None => chrome::warn(&format!("MeetLink: gave up deleting placeholder event {event_id}")),
+    in_turn(async move {
+        let mut pending = load_pending().await;
+        pending.retain(|p| p.event_id != event_id);
+        if outcome != DeleteOutcome::Gone {
+            match PendingDelete::after_failure(&event_id, attempts, now_ms(), js_sys::Math::random()) {
+                Some(p) => pending.push(p),
+                None => chrome::warn(&format!("MeetLink: gave up deleting placeholder event {event_id}")),
+            }
         }
-    }
-    save_pending(&pending).await;
+        save_pending(&pending).await;
+    })
+    .await;
 }
 
 async fn load_pending() -> Vec<PendingDelete> {
-    let stored = chrome::local_get(PENDING_DELETES).await.unwrap_or_default();
-    serde_wasm_bindgen::from_value(get_path(&stored, &[PENDING_DELETES])).unwrap_or_default()
+    serde_wasm_bindgen::from_value(chrome::local_value(PENDING_DELETES).await).unwrap_or_default()
 }
 
 async fn save_pending(pending: &[PendingDelete]) {
@@ -160,6 +182,7 @@ pub async fn resume_orphans() {
     let all = chrome::session_get_all().await.unwrap_or_default();
     let keys = js_sys::Object::keys(&all.clone().into());
     let mut found = false;
+    let mut waiting = false;
     for key in keys.iter().filter_map(|k| k.as_string()).filter(|k| k.starts_with(PREFIX)) {
         if RUNNING.with(|r| r.borrow().contains(&key)) {
             found = true;
@@ -173,10 +196,18 @@ pub async fn resume_orphans() {
         match record.on_wake(now_ms()) {
             OnWake::GiveUp => {
                 let _ = chrome::session_remove(&key).await;
-                if let Ok(token) = token::get(false).await {
-                    delete_placeholder(record.event_id.clone(), token, 0).await;
-                } else {
-                    save_pending(&[PendingDelete { event_id: record.event_id.clone(), attempts: 0, next_at_ms: now_ms() }]).await;
+                match token::get(false).await {
+                    Ok(token) => delete_placeholder(record.event_id.clone(), token, 0).await,
+                    Err(_) => {
+                        let event_id = record.event_id.clone();
+                        in_turn(async move {
+                            let mut pending = load_pending().await;
+                            pending.retain(|p| p.event_id != event_id);
+                            pending.push(PendingDelete { event_id, attempts: 0, next_at_ms: now_ms() });
+                            save_pending(&pending).await;
+                        })
+                        .await;
+                    }
                 }
                 super::deliver::tell_failure(&record.destination, Problem::Interrupted).await;
             }
@@ -184,7 +215,8 @@ pub async fn resume_orphans() {
                 record.resumes += 1;
                 let _ = chrome::session_set(&object(&[(key.as_str(), to_js(&record))])).await;
                 let Ok(token) = token::get(false).await else {
-                    continue; // no token without a prompt now: a later wake tries again
+                    waiting = true; // no token without a prompt now: a later wake tries again
+                    continue;
                 };
                 let destination = record.destination.clone();
                 let result = run(record, token).await;
@@ -192,7 +224,10 @@ pub async fn resume_orphans() {
             }
         }
     }
-    if !found {
+    if waiting {
+        let when = chrome::now_ms() as f64 + 2.0 * RESUME_AFTER_MS;
+        let _ = chrome::alarms_create(RESUME_ALARM, &object(&[("when", when.into())])).await;
+    } else if !found {
         let _ = chrome::alarms_clear(RESUME_ALARM).await;
     }
 }

@@ -139,6 +139,28 @@ test('ten shortcut presses in a second: ten links, each typed once, one event ea
   assert.equal(new Set(inserts.map((i) => i.body.id)).size, 10, 'one event per action');
   assert.equal((await fake.events()).length, 10);
   await allDeleted();
+  const history = (await browser.sw.evaluate(() => chrome.storage.local.get('history'))).history.map((e) => e.url);
+  for (const l of links) assert.ok(history.includes(l), 'every link is in the history (no lost update)');
+  await page.close();
+});
+
+test('concurrent failed deletes are all remembered (no lost update)', async () => {
+  await fake.faults({ match: 'delete', status: 503, reason: 'backendError', times: 3 });
+  await browser.sw.evaluate(() => chrome.storage.local.remove('pendingDeletes'));
+  const { page, tabId } = await open('textarea.html');
+  await page.locator('#field').click();
+  await browser.sw.evaluate((tabId) => Promise.all([0, 1, 2].map(() => meetlink.onCommand('insert-meet-link', { id: tabId }))), tabId);
+  const pending = await waitFor(async () => {
+    const p = (await browser.sw.evaluate(() => chrome.storage.local.get('pendingDeletes'))).pendingDeletes ?? [];
+    return p.length === 3 && p;
+  }, { what: 'three pending deletes' });
+  assert.equal(new Set(pending.map((p) => p.eventId)).size, 3);
+  await browser.sw.evaluate(async () => {
+    const { pendingDeletes } = await chrome.storage.local.get('pendingDeletes');
+    await chrome.storage.local.set({ pendingDeletes: pendingDeletes.map((p) => ({ ...p, nextAtMs: 0 })) });
+    await meetlink.onAlarm({ name: 'meetlink-cleanup' });
+  });
+  await allDeleted();
   await page.close();
 });
 
