@@ -274,7 +274,7 @@ test('no tab at all (shortcut outside a tab): copied and notified', async () => 
 });
 
 test('focus moved to another field while the link was made: nothing typed, copied', async () => {
-  await fake.config({ latency_ms: 400 });
+  await fake.config({ latency_ms: 1500 }); // room for the page actions below, even on a loaded machine
   const { page, tabId } = await open('textarea.html');
   await focusTarget(page, { el: field('#field'), caret: 6 });
   const pending = trigger('command', tabId);
@@ -288,7 +288,7 @@ test('focus moved to another field while the link was made: nothing typed, copie
 });
 
 test('the field was removed while the link was made: copied', async () => {
-  await fake.config({ latency_ms: 400 });
+  await fake.config({ latency_ms: 1500 }); // room for the page actions below, even on a loaded machine
   const { page, tabId } = await open('textarea.html');
   await focusTarget(page, { el: field('#field'), caret: 6 });
   const pending = trigger('menu', tabId);
@@ -299,7 +299,7 @@ test('the field was removed while the link was made: copied', async () => {
 });
 
 test('focus left the fields (page clicked) while the link was made: typed where the caret was', async () => {
-  await fake.config({ latency_ms: 400 });
+  await fake.config({ latency_ms: 1500 }); // room for the page actions below, even on a loaded machine
   const { page, tabId } = await open('textarea.html');
   await focusTarget(page, { el: field('#field'), caret: 6 });
   const pending = trigger('command', tabId);

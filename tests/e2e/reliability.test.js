@@ -20,8 +20,8 @@ async function stopWorker() {
 }
 
 test('worker stopped during a slow insert: resumed with the same id, one event, link typed into the field', { timeout: 60_000 }, async () => {
-  // The insert lands after 2 s; the worker is stopped before that, so its answer is lost.
-  await fake.faults({ match: 'insert', kind: 'slow', ms: 2000 });
+  // The insert lands after 4 s; the worker is stopped before that, so its answer is lost.
+  await fake.faults({ match: 'insert', kind: 'slow', ms: 4000 });
   const { page, tabId } = await open('textarea.html');
   await page.locator('#field').click();
   await page.evaluate(() => document.getElementById('field').setSelectionRange(6, 6));
@@ -33,7 +33,7 @@ test('worker stopped during a slow insert: resumed with the same id, one event, 
   assert.equal(record[key].destination.kind, 'page');
   await stopWorker();
   await pending;
-  await page.waitForTimeout(2300); // the first insert lands, with nobody listening
+  await waitFor(async () => (await fake.events()).length === 1, { what: 'the first insert lands, with nobody listening' });
 
   // Wake the worker (any event does; here the popup). Its first resume has no token stub yet:
   // getAuthToken cannot answer without a prompt in Debian's Chromium, so the record is kept.
@@ -62,12 +62,12 @@ test('worker stopped during a slow insert: resumed with the same id, one event, 
 });
 
 test('worker stopped during a popup action: the popup waits for the resumed link; it is copied, never lost', { timeout: 60_000 }, async () => {
-  await fake.faults({ match: 'insert', kind: 'slow', ms: 1500 });
+  await fake.faults({ match: 'insert', kind: 'slow', ms: 3000 });
   const popup = await openPopup(browser);
   await popup.getByRole('button', { name: 'Create Meet link' }).click();
   await waitFor(async () => (await fake.calls()).inserts.length === 1, { what: 'insert sent' });
   await stopWorker();
-  await popup.waitForTimeout(1800);
+  await waitFor(async () => (await fake.events()).length === 1, { what: 'the first insert lands' });
   await stubIdentity(browser.sw).catch(async () => { await popup.waitForTimeout(300); await stubIdentity(browser.sw); });
   await browser.sw.evaluate(() => meetlink.onStart());
   await popup.waitForSelector('#result:not([hidden])', { timeout: 20_000 });
