@@ -227,7 +227,14 @@ case "${1:-}" in
     ensure_build_tools; ensure_test_tools
     MEETLINK_CLIENT_ID=fake-client.apps.googleusercontent.com MEETLINK_WEB_CLIENT_ID=fake-web-client.apps.googleusercontent.com \
       build target/e2e-dist "http://127.0.0.1:$FAKE_PORT"
-    MEETLINK_DIST="$ROOT/target/e2e-dist" MEETLINK_FAKE_PORT=$FAKE_PORT node tests/bench/latency.mjs ;;
+    # The seed script's own libraries, in a virtualenv of the benchmark's own.
+    if [ ! -x target/bench-venv/bin/python ]; then
+      say "Installing the seed's libraries (google-api-python-client, google-auth) into target/bench-venv"
+      python3 -m venv target/bench-venv
+      target/bench-venv/bin/pip install -q 'google-api-python-client>=2,<3' 'google-auth>=2,<3'
+    fi
+    SEED_PYTHON="$ROOT/target/bench-venv/bin/python" MEETLINK_DIST="$ROOT/target/e2e-dist" MEETLINK_FAKE_PORT=$FAKE_PORT \
+      node tests/bench/latency.mjs ;;
   fake) exec python3 tests/fake_google/server.py --port "${2:-$FAKE_PORT}" ;;
   -h|--help|help) sed -n '2,17p' "$0" ;;
   *) die "unknown command '$1' (see ./build.sh --help)" ;;

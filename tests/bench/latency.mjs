@@ -3,7 +3,10 @@
 //  * popup click -> link shown, measured inside the popup (performance.now);
 //  * shortcut -> link in a textarea: Date.now() in the worker just before onCommand, and in the page
 //    at the `input` event that carries the link (same clock, millisecond resolution).
-import { fake, pages, launch, stubIdentity, openPopup, variant } from '../e2e/harness.js';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fake, pages, launch, stubIdentity, openPopup, variant, FAKE, ROOT } from '../e2e/harness.js';
 
 const RUNS = Number(process.env.RUNS || 20);
 const LATENCIES = (process.env.LATENCIES || '0,100').split(',').map(Number);
@@ -12,6 +15,33 @@ const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((xs.length - 1) * p
 const fmt = (x) => x.toFixed(1).padStart(7);
 
 await fake.start();
+const medians = {}; // "what|latency" -> median ms, for the ratios at the end
+
+// The seed's flow (tests/bench/seed.py, its own Python libraries), one process per link as the
+// script was used: interpreter start-up, imports, token file, insert, delete, print.
+const SEED_PYTHON = process.env.SEED_PYTHON;
+if (SEED_PYTHON) {
+  const token = join(ROOT, 'target', 'bench-token.json');
+  writeFileSync(token, JSON.stringify({ token: 'ya29.fake-token', refresh_token: '1//unused', client_id: 'c', client_secret: 's',
+    token_uri: `${FAKE}/token`, expiry: '2099-01-01T00:00:00Z', scopes: ['https://www.googleapis.com/auth/calendar.events.owned'] }));
+  console.log(`seed script (meet.py flow: python start-up + insert + delete), ${RUNS} runs each (ms)`);
+  console.log('latency/call   median      p90      max');
+  for (const latency of LATENCIES) {
+    await fake.reset({ latency_ms: latency });
+    const times = [];
+    for (let i = 0; i < RUNS + 2; i++) {
+      const t0 = performance.now();
+      const r = spawnSync(SEED_PYTHON, [join(ROOT, 'tests', 'bench', 'seed.py'), FAKE, token, '1'], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`seed script failed: ${r.stderr}`);
+      if (i >= 2) times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    medians[`seed|${latency}`] = pct(times, 0.5);
+    console.log(`${String(latency).padStart(8)} ms ${fmt(pct(times, 0.5))}  ${fmt(pct(times, 0.9))}  ${fmt(times.at(-1))}`);
+  }
+  console.log();
+}
+
 // The production manifest has no host permission: requests are CORS requests (with preflights).
 // The e2e build adds one for the fake; measure both.
 const builds = [['host permission', undefined], ['CORS only', variant((m) => { m.host_permissions = []; })]];
@@ -39,6 +69,7 @@ try {
       await new Promise((r) => setTimeout(r, latency * 2 + 50)); // let the placeholder delete finish
     }
     times.sort((a, b) => a - b);
+    medians[`popup ${name}|${latency}`] = pct(times, 0.5);
     console.log(`${name.padEnd(18)} ${String(latency).padStart(8)} ms ${fmt(pct(times, 0.5))}  ${fmt(pct(times, 0.9))}  ${fmt(times.at(-1))}`);
   }
 } finally {
@@ -78,6 +109,7 @@ await pages.start();
         await new Promise((r) => setTimeout(r, latency * 2 + 50));
       }
       times.sort((a, b) => a - b);
+      medians[`shortcut|${latency}`] = pct(times, 0.5);
       console.log(`${String(latency).padStart(8)} ms ${fmt(pct(times, 0.5))}  ${fmt(pct(times, 0.9))}  ${fmt(times.at(-1))}`);
     }
   } finally {
@@ -86,3 +118,13 @@ await pages.start();
 }
 pages.stop();
 fake.stop();
+
+if (SEED_PYTHON) {
+  console.log('\nspeed-up over the seed flow (seed median / MeetLink median, same run, same fake)');
+  for (const latency of LATENCIES) {
+    const seed = medians[`seed|${latency}`];
+    const row = Object.entries(medians).filter(([k]) => !k.startsWith('seed') && k.endsWith(`|${latency}`))
+      .map(([k, v]) => `${k.split('|')[0]}: ${(seed / v).toFixed(1)}x`);
+    console.log(`${String(latency).padStart(8)} ms  ${row.join('   ')}`);
+  }
+}
