@@ -119,3 +119,31 @@ fn every_problem_has_a_message() {
         assert!(text.len() > 40, "{key} says what happened and what to do");
     }
 }
+
+#[test]
+fn every_locale_has_every_message_and_placeholder() {
+    let read = |lang: &str| -> serde_json::Map<String, serde_json::Value> {
+        serde_json::from_str::<serde_json::Value>(&fs::read_to_string(format!("extension/_locales/{lang}/messages.json")).unwrap())
+            .unwrap()
+            .as_object()
+            .unwrap()
+            .clone()
+    };
+    let en = read("en");
+    for lang in ["de", "fr", "es", "ja"] {
+        let other = read(lang);
+        let mut keys: Vec<_> = other.keys().collect();
+        let mut want: Vec<_> = en.keys().collect();
+        keys.sort();
+        want.sort();
+        assert_eq!(keys, want, "{lang}: same keys as en");
+        for (key, e) in &en {
+            let text = other[key]["message"].as_str().unwrap();
+            assert!(!text.trim().is_empty(), "{lang}/{key}");
+            assert_eq!(other[key].get("placeholders"), e.get("placeholders"), "{lang}/{key}: placeholders");
+            for p in ["$CODE$", "$EMAIL$"] {
+                assert_eq!(text.contains(p), e["message"].as_str().unwrap().contains(p), "{lang}/{key}: {p}");
+            }
+        }
+    }
+}

@@ -168,16 +168,18 @@ export const pages = {
 
 // ---- the browser ----------------------------------------------------------------------------------
 /** Launches Chromium with the extension in `dist`; returns {context, sw, id, close}. */
-export async function launch(dist = DIST) {
+export async function launch(dist = DIST, { args = [], env } = {}) {
   if (!existsSync(join(dist, 'manifest.json'))) throw new Error(`no built extension in ${dist}: run ./build.sh test`);
   const profile = mkdtempSync(join(tmpdir(), 'meetlink-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
+    ...(env ? { env: { ...process.env, ...env } } : {}),
     args: [
       `--disable-extensions-except=${dist}`, `--load-extension=${dist}`,
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ...args,
     ],
   });
   const sw = context.serviceWorkers()[0] || await context.waitForEvent('serviceworker');
