@@ -32,6 +32,14 @@ pub enum Trigger {
 pub const INSERT_ID: &str = "insert-meet-link";
 
 impl Trigger {
+    /// The tab the trigger came from, if any.
+    pub fn tab_id(self) -> Option<i32> {
+        match self {
+            Trigger::Menu { tab_id, .. } => Some(tab_id),
+            Trigger::Command { tab_id } => tab_id,
+        }
+    }
+
     /// The tab and frame to look for the field in, or why there is none.
     pub fn frame(self) -> Result<(i32, i32), Miss> {
         match self {
@@ -182,6 +190,8 @@ mod tests {
         assert_eq!(Trigger::Menu { tab_id: 4, frame_id: -1 }.frame(), Ok((4, 0)));
         assert_eq!(Trigger::Command { tab_id: Some(4) }.frame(), Ok((4, 0)));
         assert_eq!(Trigger::Command { tab_id: None }.frame(), Err(Miss::NoField));
+        assert_eq!(Trigger::Menu { tab_id: 4, frame_id: 7 }.tab_id(), Some(4));
+        assert_eq!(Trigger::Command { tab_id: None }.tab_id(), None);
     }
 
     #[test]

@@ -179,7 +179,7 @@ pub async fn retry_pending_deletes() {
 /// has it, else copied with a notice; a record too old or tried too often is given up: its event is
 /// deleted and the user told.
 pub async fn resume_orphans() {
-    let all = chrome::session_get_all().await.unwrap_or_default();
+    let all = chrome::session_get(&JsValue::NULL).await.unwrap_or_default();
     let keys = js_sys::Object::keys(&all.clone().into());
     let mut found = false;
     let mut waiting = false;
@@ -234,6 +234,5 @@ pub async fn resume_orphans() {
 
 /// The last link made in this browser session, for the popup.
 pub async fn last_link() -> Option<MeetLink> {
-    let stored = chrome::session_get(LAST_LINK).await.unwrap_or(JsValue::UNDEFINED);
-    get_path(&stored, &[LAST_LINK, "url"]).as_string().and_then(|u| MeetLink::parse(&u))
+    get_path(&chrome::session_value(LAST_LINK).await, &["url"]).as_string().and_then(|u| MeetLink::parse(&u))
 }

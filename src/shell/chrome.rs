@@ -16,10 +16,9 @@ extern "C" {
     #[wasm_bindgen(js_namespace = ["chrome", "identity"], js_name = getRedirectURL, catch)]
     pub fn get_redirect_url() -> Result<String, JsValue>;
 
+    /// `keys`: a key, or `null` for everything.
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = get, catch)]
-    pub async fn session_get(key: &str) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = get, catch)]
-    async fn session_get_keys(keys: &JsValue) -> Result<JsValue, JsValue>;
+    pub async fn session_get(keys: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = set, catch)]
     pub async fn session_set(items: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = remove, catch)]
@@ -87,16 +86,9 @@ pub fn has_function(namespace: &str, name: &str) -> bool {
     get_path(&js_sys::global(), &["chrome", namespace, name]).is_function()
 }
 
-/// Everything in `storage.session`.
-pub async fn session_get_all() -> Result<JsValue, JsValue> {
-    session_get_keys(&JsValue::NULL).await
-}
-
 /// `chrome.runtime.id`.
 pub fn runtime_id() -> String {
-    let chrome = Reflect::get(&js_sys::global(), &"chrome".into()).unwrap_or_default();
-    let runtime = Reflect::get(&chrome, &"runtime".into()).unwrap_or_default();
-    Reflect::get(&runtime, &"id".into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
+    get_path(&js_sys::global(), &["chrome", "runtime", "id"]).as_string().unwrap_or_default()
 }
 
 /// `obj[key]` for a path of keys; `undefined` when any step is missing.
@@ -115,7 +107,7 @@ pub fn object(entries: &[(&str, JsValue)]) -> JsValue {
 
 /// `storage.session[key]`, `undefined` if absent or unreadable.
 pub async fn session_value(key: &str) -> JsValue {
-    get_path(&session_get(key).await.unwrap_or_default(), &[key])
+    get_path(&session_get(&key.into()).await.unwrap_or_default(), &[key])
 }
 
 /// `storage.local[key]`, `undefined` if absent or unreadable.

@@ -31,8 +31,9 @@ fn answer(result: Result<JsValue, JsValue>) -> Result<PageAnswer, String> {
         .map_err(|e| chrome::error_message(&e))
 }
 
-fn nonce() -> String {
-    chrome::random32()[..8].iter().map(|b| format!("{b:02x}")).collect()
+async fn badge(tab: i32, text: &str, color: &str) {
+    let _ = chrome::set_badge_text(&object(&[("tabId", tab.into()), ("text", text.into())])).await;
+    let _ = chrome::set_badge_color(&object(&[("tabId", tab.into()), ("color", color.into())])).await;
 }
 
 /// Shows `notice` on the tab's badge and title, and as a notification when there is more to say.
@@ -41,8 +42,7 @@ async fn tell(tab_id: Option<i32>, notice: Notice, link: Option<&str>) {
     let key = notice.message_key();
     let message = key.as_deref().map(chrome::i18n).unwrap_or_default();
     if let Some(tab) = tab_id {
-        let _ = chrome::set_badge_text(&object(&[("tabId", tab.into()), ("text", text.into())])).await;
-        let _ = chrome::set_badge_color(&object(&[("tabId", tab.into()), ("color", color.into())])).await;
+        badge(tab, text, color).await;
         let title = if message.is_empty() { chrome::i18n("badgeInserted") } else { message.clone() };
         let _ = chrome::set_title(&object(&[("tabId", tab.into()), ("title", title.into())])).await;
     }
@@ -57,7 +57,7 @@ async fn tell(tab_id: Option<i32>, notice: Notice, link: Option<&str>) {
             ("title", chrome::i18n("extName").into()),
             ("message", body.into()),
         ]);
-        if chrome::notify(&format!("meetlink-{}", nonce()), &options).await.is_err() {
+        if chrome::notify(&format!("meetlink-{}", chrome::random_hex(8)), &options).await.is_err() {
             chrome::warn("MeetLink: could not show a notification");
         }
     }
@@ -112,33 +112,22 @@ async fn place(destination: &Destination, text: &str, probed: Result<(), Miss>) 
     }
 }
 
-fn text_for(made: &Made, settings: JsValue) -> String {
-    settings_from(&settings).template.render(&made.link)
-}
-
 /// One trigger, start to end.
 pub async fn deliver(trigger: Trigger) {
     let target = trigger.frame();
-    let tab_id = match trigger {
-        Trigger::Menu { tab_id, .. } => Some(tab_id),
-        Trigger::Command { tab_id } => tab_id,
-    };
+    let tab_id = trigger.tab_id();
     // Nothing waits for the progress badge or the settings: they run beside the hot path.
     if let Some(tab) = tab_id {
-        wasm_bindgen_futures::spawn_local(async move {
-            let _ = chrome::set_badge_text(&object(&[("tabId", tab.into()), ("text", "…".into())])).await;
-            let _ = chrome::set_badge_color(&object(&[("tabId", tab.into()), ("color", "#5f6368".into())])).await;
-        });
+        wasm_bindgen_futures::spawn_local(badge(tab, "…", "#5f6368"));
     }
     let stored_settings = future_to_promise(chrome::local_get(SETTINGS));
     // The probe records the field and its caret now, while the link is being made.
-    let nonce = nonce();
+    let nonce = chrome::random_hex(8);
     let probe: Option<Promise> = target.ok().map(|(tab, frame)| {
         let nonce = nonce.clone();
         future_to_promise(async move { run_in_frame(tab, frame, page::find_target(), &[nonce.into()]).await })
     });
-    let (frame_id, tab_for_record) = target.map_or((0, tab_id), |(tab, frame)| (frame, Some(tab)));
-    let destination = Destination::Page { tab_id: tab_for_record, frame_id, nonce };
+    let destination = Destination::Page { tab_id, frame_id: target.map_or(0, |(_, frame)| frame), nonce };
     let made = create_link(true, destination.clone()).await;
     let probed = match probe {
         None => Err(Miss::NoField),
@@ -148,7 +137,7 @@ pub async fn deliver(trigger: Trigger) {
         Ok(made) => made,
         Err(problem) => return tell(tab_id, Notice::Failed(problem), None).await,
     };
-    let text = text_for(&made, JsFuture::from(stored_settings).await.unwrap_or_default());
+    let text = settings_from(&JsFuture::from(stored_settings).await.unwrap_or_default()).template.render(&made.link);
     let notice = place(&destination, &text, probed).await;
     let link = made.link.as_str().to_owned();
     made.delivered(Source::Page).await;
@@ -162,7 +151,7 @@ pub async fn finish_resumed(destination: Destination, result: Result<Made, Probl
         Ok(made) => made,
         Err(problem) => return tell_failure(&destination, problem).await,
     };
-    let text = text_for(&made, chrome::local_get(SETTINGS).await.unwrap_or_default());
+    let text = settings_from(&chrome::local_get(SETTINGS).await.unwrap_or_default()).template.render(&made.link);
     let notice = place(&destination, &text, Ok(())).await;
     let source = match destination {
         Destination::Popup {} => Source::Popup,

@@ -7,6 +7,7 @@ use crate::calendar::Event;
 use crate::errors::ErrorEnvelope;
 use crate::flow::{Body, HttpRequest, Method, Reply};
 use gloo_net::http::{Method as M, RequestBuilder};
+use serde::Serialize;
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -35,8 +36,6 @@ fn read_body(status: u16, text: &str) -> Body {
         serde_wasm_bindgen::from_value::<ErrorEnvelope>(value).map_or(Body::Unreadable, Body::Error)
     }
 }
-
-use serde::Serialize;
 
 /// POSTs a form to an OAuth endpoint (`/revoke`, `/tokeninfo`): the token goes in the body, not the
 /// URL. Returns the status and the body, or `None` when nothing came back.

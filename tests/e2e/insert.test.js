@@ -273,39 +273,36 @@ test('no tab at all (shortcut outside a tab): copied and notified', async () => 
   await expectCopied(await trigger('command', null), 'noField');
 });
 
-test('focus moved to another field while the link was made: nothing typed, copied', async () => {
-  await fake.config({ latency_ms: 1500 }); // room for the page actions below, even on a loaded machine
+/** Triggers in textarea.html with the caret at 6, then does `act(page)` while the link is made. */
+async function whileMaking(how, act) {
+  await fake.config({ latency_ms: 1500 }); // room for the page actions, even on a loaded machine
   const { page, tabId } = await open('textarea.html');
   await focusTarget(page, { el: field('#field'), caret: 6 });
-  const pending = trigger('command', tabId);
+  const pending = trigger(how, tabId);
   await page.waitForTimeout(150);
-  await page.locator('#other').click();
-  await page.keyboard.type('typing here');
-  await expectCopied(await pending, 'focusMoved');
+  await act(page);
+  return { page, r: await pending };
+}
+
+test('focus moved to another field while the link was made: nothing typed, copied', async () => {
+  const { page, r } = await whileMaking('command', async (p) => {
+    await p.locator('#other').click();
+    await p.keyboard.type('typing here');
+  });
+  await expectCopied(r, 'focusMoved');
   assert.equal(await page.locator('#field').inputValue(), 'Hello  world');
   assert.equal(await page.locator('#other').inputValue(), 'typing here');
   await page.close();
 });
 
 test('the field was removed while the link was made: copied', async () => {
-  await fake.config({ latency_ms: 1500 }); // room for the page actions below, even on a loaded machine
-  const { page, tabId } = await open('textarea.html');
-  await focusTarget(page, { el: field('#field'), caret: 6 });
-  const pending = trigger('menu', tabId);
-  await page.waitForTimeout(150);
-  await page.evaluate(() => document.getElementById('field').remove());
-  await expectCopied(await pending, 'fieldGone');
+  const { page, r } = await whileMaking('menu', (p) => p.evaluate(() => document.getElementById('field').remove()));
+  await expectCopied(r, 'fieldGone');
   await page.close();
 });
 
 test('focus left the fields (page clicked) while the link was made: typed where the caret was', async () => {
-  await fake.config({ latency_ms: 1500 }); // room for the page actions below, even on a loaded machine
-  const { page, tabId } = await open('textarea.html');
-  await focusTarget(page, { el: field('#field'), caret: 6 });
-  const pending = trigger('command', tabId);
-  await page.waitForTimeout(150);
-  await page.locator('h1').click();
-  const r = await pending;
+  const { page, r } = await whileMaking('command', (p) => p.locator('h1').click());
   assert.equal(r.badge, '✓');
   assert.match(await page.locator('#field').inputValue(), /^Hello https:\/\/meet\.google\.com\/[a-z-]+ world$/);
   await page.close();
