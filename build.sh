@@ -120,10 +120,11 @@ if base:
 if browser == "firefox":
     # Firefox's MV3 form: an event page instead of a service worker, a pinned add-on ID (the web
     # flow's redirect URL is derived from it), no offscreen documents (its background page has a
-    # clipboard), and no Chrome-only keys. Sign-in is the web flow only (no getAuthToken).
+    # clipboard), and no Chrome-only keys (managed storage comes from Firefox's own policies.json
+    # there). Sign-in is the web flow only (no getAuthToken).
     m["background"] = {"scripts": ["background.js"], "type": "module"}
     m["permissions"] = [p for p in m["permissions"] if p != "offscreen"]
-    for k in ("oauth2", "key", "minimum_chrome_version"):
+    for k in ("oauth2", "key", "minimum_chrome_version", "storage"):
         m.pop(k, None)
     m["browser_specific_settings"] = {"gecko": {
         "id": os.environ.get("MEETLINK_GECKO_ID", "meetlink@meetlink.app"),

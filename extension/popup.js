@@ -1,12 +1,11 @@
 // Popup: renders what the worker answers. No decisions, no tokens, text only (textContent, never
 // HTML). Talks to the worker through the one typed message enum (src/messages.rs).
+import { t, localize } from './i18n.js';
+
 const $ = (id) => document.getElementById(id);
-const t = (key, ...subs) => chrome.i18n.getMessage(key, subs) || key;
+localize();
 
-for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
-document.documentElement.lang = chrome.i18n.getUILanguage();
-
-const ask = (type) => chrome.runtime.sendMessage({ type });
+const ask = (type, fields = {}) => chrome.runtime.sendMessage({ type, ...fields });
 
 function setStatus(text, ok = false) {
   $('status').textContent = text;
@@ -113,6 +112,68 @@ async function signOut() {
   setStatus(t('signedOut'), true);
 }
 
+// ---- history: read from storage.local (no tokens there), changed through the worker ---------------
+const when = new Intl.DateTimeFormat(chrome.i18n.getUILanguage(), { dateStyle: 'medium', timeStyle: 'short' });
+
+function historyItem(entry) {
+  const code = new URL(entry.url).pathname.slice(1);
+  const li = document.createElement('li');
+  const link = Object.assign(document.createElement('a'), {
+    href: entry.url, target: '_blank', rel: 'noopener noreferrer', textContent: code, className: 'code',
+  });
+  link.setAttribute('aria-label', t('openLinkLabel', code));
+  const details = [when.format(entry.createdMs), entry.title,
+    entry.account ?? t('accountBrowser'), t(entry.kind === 'space' ? 'sourceSpace' : 'sourceCalendar')];
+  const meta = Object.assign(document.createElement('p'), { className: 'meta', textContent: details.filter(Boolean).join(' · ') });
+  const copyButton = Object.assign(document.createElement('button'), { type: 'button', className: 'small', textContent: t('copyButton') });
+  copyButton.setAttribute('aria-label', t('historyCopy', code));
+  copyButton.addEventListener('click', () => copy(entry.url));
+  const removeButton = Object.assign(document.createElement('button'), { type: 'button', className: 'small', textContent: t('removeButton') });
+  removeButton.setAttribute('aria-label', t('historyRemove', code));
+  removeButton.addEventListener('click', async () => {
+    const next = li.nextElementSibling?.querySelector('a') ?? li.previousElementSibling?.querySelector('a') ?? $('create');
+    await ask('removeHistory', { url: entry.url });
+    next.focus();
+    setStatus(t('historyRemoved'), true);
+  });
+  const actions = Object.assign(document.createElement('div'), { className: 'actions' });
+  actions.append(copyButton, removeButton);
+  const text = document.createElement('div');
+  text.append(link, meta);
+  li.append(text, actions);
+  return li;
+}
+
+function showHistory(entries) {
+  const valid = (Array.isArray(entries) ? entries : []).filter((e) => /^https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/.test(e?.url));
+  $('history-list').replaceChildren(...valid.map(historyItem));
+  $('history-empty').hidden = valid.length > 0;
+  $('clear').hidden = valid.length === 0;
+}
+
+let confirmTimer;
+$('clear').addEventListener('click', async () => {
+  const button = $('clear');
+  if (!button.dataset.confirm) {
+    button.dataset.confirm = 'yes';
+    button.textContent = t('historyClearConfirm');
+    confirmTimer = setTimeout(() => { delete button.dataset.confirm; button.textContent = t('historyClear'); }, 4000);
+    return;
+  }
+  clearTimeout(confirmTimer);
+  delete button.dataset.confirm;
+  button.textContent = t('historyClear');
+  await ask('clearHistory');
+  $('create').focus();
+  setStatus(t('historyCleared'), true);
+});
+
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && changes.history) showHistory(changes.history.newValue);
+});
+chrome.storage.local.get('history').then(({ history }) => showHistory(history));
+
+$('options').addEventListener('click', () => chrome.runtime.openOptionsPage());
 $('create').addEventListener('click', create);
 $('switch').addEventListener('click', switchAccount);
 $('signout').addEventListener('click', signOut);

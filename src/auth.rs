@@ -6,10 +6,10 @@
 use crate::errors::Problem;
 use serde::{Deserialize, Serialize};
 
-/// The scopes of the web flow: the one Calendar scope, plus `openid email` to show which account
-/// links are made with.
-pub fn scopes() -> String {
-    format!("{} openid email", crate::calendar::SCOPE)
+/// The scopes of the web flow: the one API scope the link source needs (Calendar, or Meet for
+/// spaces), plus `openid email` to show which account links are made with.
+pub fn scopes(api_scope: &str) -> String {
+    format!("{api_scope} openid email")
 }
 
 /// How the authorization page is asked to behave.
@@ -60,12 +60,12 @@ fn decode(s: &str) -> String {
 
 /// The authorization URL: implicit flow (`response_type=token`), the web client, our redirect
 /// URL, the scopes, and a random `state` the answer must echo.
-pub fn authorization_url(auth_endpoint: &str, client_id: &str, redirect_uri: &str, state: &str, prompt: &Prompt) -> String {
+pub fn authorization_url(auth_endpoint: &str, client_id: &str, redirect_uri: &str, state: &str, prompt: &Prompt, api_scope: &str) -> String {
     let mut url = format!(
         "{auth_endpoint}?client_id={}&redirect_uri={}&response_type=token&scope={}&state={}&include_granted_scopes=true",
         encode(client_id),
         encode(redirect_uri),
-        encode(&scopes()),
+        encode(&scopes(api_scope)),
         encode(state)
     );
     match prompt {
@@ -145,6 +145,9 @@ pub struct WebSession {
     pub expires_at_ms: u64,
     /// The account, once known (tokeninfo), for the popup and `login_hint`.
     pub email: Option<String>,
+    /// The scopes the token carries (with `include_granted_scopes`, every one granted so far).
+    #[serde(default)]
+    pub scopes: Vec<String>,
 }
 
 /// Renew this long before expiry.
@@ -153,7 +156,12 @@ pub const RENEW_BEFORE_MS: u64 = 5 * 60_000;
 impl WebSession {
     /// From a granted token at `now_ms`.
     pub fn new(granted: &Granted, now_ms: u64, email: Option<String>) -> Self {
-        WebSession { token: granted.access_token.clone(), expires_at_ms: now_ms + granted.expires_in * 1000, email }
+        WebSession { token: granted.access_token.clone(), expires_at_ms: now_ms + granted.expires_in * 1000, email, scopes: granted.scopes.clone() }
+    }
+
+    /// True when the token may be used for `scope`.
+    pub fn covers(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|s| s == scope)
     }
 
     /// True when the token should be renewed before use.
@@ -202,7 +210,7 @@ mod tests {
     fn authorization_urls() {
         let base = "https://accounts.google.com/o/oauth2/v2/auth";
         let redirect = "https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/";
-        let u = authorization_url(base, "web.apps.googleusercontent.com", redirect, STATE, &Prompt::Interactive);
+        let u = authorization_url(base, "web.apps.googleusercontent.com", redirect, STATE, &Prompt::Interactive, CAL);
         assert_eq!(
             u,
             "https://accounts.google.com/o/oauth2/v2/auth?client_id=web.apps.googleusercontent.com\
@@ -210,8 +218,8 @@ mod tests {
              &scope=https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fcalendar.events.owned%20openid%20email&state=s7Xk2\
              &include_granted_scopes=true"
         );
-        assert!(authorization_url(base, "c", redirect, STATE, &Prompt::ChooseAccount).ends_with("&prompt=select_account"));
-        let silent = authorization_url(base, "c", redirect, STATE, &Prompt::Silent { login_hint: "me+x@example.com".into() });
+        assert!(authorization_url(base, "c", redirect, STATE, &Prompt::ChooseAccount, CAL).ends_with("&prompt=select_account"));
+        let silent = authorization_url(base, "c", redirect, STATE, &Prompt::Silent { login_hint: "me+x@example.com".into() }, CAL);
         assert!(silent.ends_with("&prompt=none&login_hint=me%2Bx%40example.com"), "{silent}");
     }
 
@@ -281,5 +289,12 @@ mod tests {
         assert!(!s.needs_renewal(1000));
         assert!(s.needs_renewal(3_601_000 - RENEW_BEFORE_MS));
         assert!(s.needs_renewal(4_000_000));
+        assert!(!s.covers(CAL));
+        let both = Granted { scopes: vec![CAL.into(), "https://www.googleapis.com/auth/meetings.space.created".into()], ..g };
+        let s = WebSession::new(&both, 1000, None);
+        assert!(s.covers(CAL) && s.covers("https://www.googleapis.com/auth/meetings.space.created") && !s.covers("openid"));
+        // A session stored by an earlier version (no scopes) is not taken for any scope: sign in again.
+        let old: WebSession = serde_json::from_value(serde_json::json!({"token": "t", "expiresAtMs": 5, "email": null})).unwrap();
+        assert!(!old.covers(CAL));
     }
 }

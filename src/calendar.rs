@@ -2,6 +2,7 @@
 
 use crate::ids::ActionIds;
 use crate::link::MeetLink;
+use crate::settings::{AccessType, LinkSource, Settings};
 use crate::time::rfc3339_utc;
 use serde::{Deserialize, Serialize};
 
@@ -9,6 +10,10 @@ use serde::{Deserialize, Serialize};
 /// user's primary calendar (google-apis.md §1.10). `build.sh` copies it into the manifest's
 /// `oauth2.scopes`; a test keeps the two equal.
 pub const SCOPE: &str = "https://www.googleapis.com/auth/calendar.events.owned";
+
+/// The scope for the "Meet space" link source (`spaces.create`, google-apis.md §2): asked for only
+/// when the user picks that source.
+pub const MEET_SCOPE: &str = "https://www.googleapis.com/auth/meetings.space.created";
 
 /// What the user (or the defaults) want of the placeholder event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,13 +26,84 @@ pub struct EventSpec {
     pub start_ms: u64,
     /// Length in minutes.
     pub duration_min: u32,
+    /// A real event that stays in the calendar (busy), not a placeholder deleted after the link.
+    pub keep: bool,
 }
 
 impl EventSpec {
-    /// The defaults: "Google Meet", starting now, 30 minutes.
+    /// The defaults: "Google Meet", starting now, 30 minutes, deleted after the link is made.
     pub fn placeholder(time_zone: &str, now_ms: u64) -> Self {
-        EventSpec { title: "Google Meet".into(), time_zone: time_zone.into(), start_ms: now_ms, duration_min: 30 }
+        Self::new(&Settings::default(), time_zone, now_ms)
     }
+
+    /// The event `settings` ask for, starting now.
+    pub fn new(settings: &Settings, time_zone: &str, now_ms: u64) -> Self {
+        EventSpec {
+            title: settings.title.clone(),
+            time_zone: time_zone.into(),
+            start_ms: now_ms,
+            duration_min: settings.duration_minutes,
+            keep: settings.keep_event,
+        }
+    }
+}
+
+/// What one action creates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Making {
+    /// A Calendar event with a Meet conference.
+    Event(EventSpec),
+    /// A Meet space with this access type.
+    Space(AccessType),
+}
+
+impl Making {
+    /// What `settings` ask for, starting now.
+    pub fn from(settings: &Settings, time_zone: &str, now_ms: u64) -> Self {
+        match settings.source {
+            LinkSource::Calendar => Making::Event(EventSpec::new(settings, time_zone, now_ms)),
+            LinkSource::Space => Making::Space(settings.access_type),
+        }
+    }
+
+    /// The OAuth scope it needs.
+    pub fn scope(&self) -> &'static str {
+        match self {
+            Making::Event(_) => SCOPE,
+            Making::Space(_) => MEET_SCOPE,
+        }
+    }
+
+    /// The history's label for it.
+    pub fn title(&self) -> &str {
+        match self {
+            Making::Event(spec) => &spec.title,
+            Making::Space(_) => "",
+        }
+    }
+
+    /// Its link source.
+    pub fn source(&self) -> LinkSource {
+        match self {
+            Making::Event(_) => LinkSource::Calendar,
+            Making::Space(_) => LinkSource::Space,
+        }
+    }
+}
+
+/// `spaces.create` body: a `Space` with only its access type set.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewSpace {
+    /// `SpaceConfig`.
+    pub config: SpaceConfig,
+}
+
+/// `SpaceConfig` (only what MeetLink sets).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpaceConfig {
+    /// `OPEN` | `TRUSTED` | `RESTRICTED`.
+    pub access_type: AccessType,
 }
 
 /// `events.insert` body.
@@ -42,7 +118,7 @@ pub struct NewEvent {
     pub start: EventTime,
     /// End (exclusive).
     pub end: EventTime,
-    /// `transparent`: a placeholder must not mark the user busy.
+    /// `transparent`: a placeholder must not mark the user busy; a kept event does (`opaque`).
     pub transparency: &'static str,
     /// No reminders for a placeholder.
     pub reminders: Reminders,
@@ -105,7 +181,7 @@ impl NewEvent {
             summary: spec.title.clone(),
             start: at(spec.start_ms),
             end: at(spec.start_ms + u64::from(spec.duration_min.max(1)) * 60_000),
-            transparency: "transparent",
+            transparency: if spec.keep { "opaque" } else { "transparent" },
             reminders: Reminders { use_default: false, overrides: [] },
             conference_data: NewConference {
                 create_request: CreateRequest {
@@ -117,10 +193,13 @@ impl NewEvent {
     }
 }
 
-/// The part of an Event resource MeetLink reads. Unknown fields are ignored: Google adds fields.
+/// The part of an Event resource MeetLink reads — or of a Meet `Space`, whose one field of interest
+/// is `meetingUri`. Unknown fields are ignored: Google adds fields.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Event {
+    /// A Meet space's link (spaces only).
+    pub meeting_uri: Option<String>,
     /// Event id.
     pub id: Option<String>,
     /// `confirmed` | `tentative` | `cancelled`.
@@ -188,6 +267,9 @@ impl Event {
     /// Reads the conference state: `pending`/`failure` first (both lack entry points and must not be
     /// confused, google-apis.md §1.5), then the `video` entry point, then `hangoutLink`.
     pub fn conference(&self) -> Conference {
+        if let Some(uri) = self.meeting_uri.as_deref() {
+            return MeetLink::parse(uri).map_or(Conference::NotMeet, Conference::Ready);
+        }
         let cd = self.conference_data.as_ref();
         let code = cd
             .and_then(|c| c.create_request.as_ref())

@@ -61,6 +61,11 @@ impl Endpoints {
         format!("{}/calendars/primary/events?conferenceDataVersion=1&sendUpdates=none", self.calendar)
     }
 
+    /// `spaces.create` (Meet REST API v2).
+    pub fn spaces(&self) -> String {
+        format!("{}/spaces", self.meet)
+    }
+
     /// `events.get` / `events.delete` of one event on the primary calendar. Ids are base32hex, so
     /// they need no escaping.
     pub fn event(&self, event_id: &str) -> String {

@@ -11,7 +11,7 @@
 //! * whenever an insert may have landed and no link comes of it, the event is named for cleanup,
 //!   so no placeholder is left behind.
 
-use crate::calendar::{Conference, Event, EventSpec, NewEvent};
+use crate::calendar::{Conference, Event, Making, NewEvent, NewSpace, SpaceConfig};
 use crate::endpoints::Endpoints;
 use crate::errors::{classify, retry_after_ms, ApiError, ErrorEnvelope, Problem};
 use crate::ids::ActionIds;
@@ -48,8 +48,18 @@ pub struct HttpRequest {
     pub method: Method,
     /// Full URL.
     pub url: String,
-    /// JSON body (inserts only).
-    pub body: Option<NewEvent>,
+    /// JSON body (creates only).
+    pub body: Option<Payload>,
+}
+
+/// A create request's JSON body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Payload {
+    /// `events.insert`.
+    Event(Box<NewEvent>),
+    /// `spaces.create`.
+    Space(NewSpace),
 }
 
 /// A response body as the shell could read it.
@@ -97,12 +107,13 @@ pub enum Step {
     },
     /// Remove the cached token, get a fresh one without prompting, then send this request.
     RenewToken(HttpRequest),
-    /// The link is ready. `event_id` is the placeholder to delete once the link is delivered.
+    /// The link is ready. `placeholder` is the event to delete once the link is delivered (none for
+    /// a kept event or a Meet space).
     Done {
         /// The Meet link.
         link: MeetLink,
         /// The placeholder event.
-        event_id: String,
+        placeholder: Option<String>,
     },
     /// Give up with `problem`. `cleanup` is an event that may exist and must be deleted.
     Fail {
@@ -123,7 +134,8 @@ enum Phase {
 #[derive(Debug, Clone)]
 pub struct CreateFlow {
     endpoints: Endpoints,
-    event: NewEvent,
+    making: Payload,
+    keep: bool,
     phase: Phase,
     started_ms: u64,
     retries: u32,
@@ -134,11 +146,15 @@ pub struct CreateFlow {
 }
 
 impl CreateFlow {
-    /// Starts an action; the first step is the insert.
-    pub fn start(endpoints: Endpoints, ids: &ActionIds, spec: &EventSpec, now_ms: u64) -> (Self, Step) {
+    /// Starts an action; the first step is the insert (or the space's create).
+    pub fn start(endpoints: Endpoints, ids: &ActionIds, making: &Making, now_ms: u64) -> (Self, Step) {
         let flow = CreateFlow {
             endpoints,
-            event: NewEvent::new(ids, spec),
+            making: match making {
+                Making::Event(spec) => Payload::Event(Box::new(NewEvent::new(ids, spec))),
+                Making::Space(access_type) => Payload::Space(NewSpace { config: SpaceConfig { access_type: *access_type } }),
+            },
+            keep: matches!(making, Making::Event(spec) if spec.keep),
             phase: Phase::Insert,
             started_ms: now_ms,
             retries: 0,
@@ -151,26 +167,28 @@ impl CreateFlow {
         (flow, first)
     }
 
-    /// The client event id of this action.
-    pub fn event_id(&self) -> &str {
-        &self.event.id
+    /// The client event id of this action (none for a Meet space).
+    pub fn event_id(&self) -> Option<&str> {
+        match &self.making {
+            Payload::Event(e) => Some(&e.id),
+            Payload::Space(_) => None,
+        }
     }
 
     fn request(&self) -> HttpRequest {
-        match self.phase {
-            Phase::Insert => HttpRequest {
-                method: Method::Post,
-                url: self.endpoints.insert_event(),
-                body: Some(self.event.clone()),
-            },
-            Phase::Get => HttpRequest { method: Method::Get, url: self.endpoints.event(&self.event.id), body: None },
+        let body = Some(self.making.clone());
+        match (self.phase, self.event_id()) {
+            (Phase::Get, Some(id)) => HttpRequest { method: Method::Get, url: self.endpoints.event(id), body: None },
+            (_, Some(_)) => HttpRequest { method: Method::Post, url: self.endpoints.insert_event(), body },
+            (_, None) => HttpRequest { method: Method::Post, url: self.endpoints.spaces(), body },
         }
     }
 
     /// Ends the action with `problem` (used by the shell when it cannot go on, e.g. token renewal
-    /// failed), naming the event for cleanup if it may exist.
+    /// failed), naming the event for cleanup if it may exist — a kept event too: without its link
+    /// it is of no use. (A Meet space has no event, and no API deletes a space.)
     pub fn fail(&self, problem: Problem) -> Step {
-        Step::Fail { problem, cleanup: self.may_exist.then(|| self.event.id.clone()) }
+        Step::Fail { problem, cleanup: self.event_id().filter(|_| self.may_exist).map(str::to_owned) }
     }
 
     fn retry(&mut self, exhausted: Problem, retry_after: Option<u64>, now_ms: u64, jitter: f64) -> Step {
@@ -186,7 +204,9 @@ impl CreateFlow {
 
     fn on_event(&mut self, event: &Event, now_ms: u64, jitter: f64) -> Step {
         match event.conference() {
-            Conference::Ready(link) => Step::Done { link, event_id: self.event.id.clone() },
+            Conference::Ready(link) => {
+                Step::Done { link, placeholder: self.event_id().filter(|_| !self.keep).map(str::to_owned) }
+            }
             Conference::Pending => {
                 self.phase = Phase::Get;
                 let since = *self.pending_since_ms.get_or_insert(now_ms);
@@ -311,14 +331,19 @@ impl PendingDelete {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar::EventSpec;
     use serde_json::json;
 
     const ID: &str = "0123456789abcdef0123456789abcdef";
     const LINK: &str = "https://meet.google.com/abc-defg-hij";
 
     fn start() -> (CreateFlow, Step) {
+        start_making(Making::Event(EventSpec::placeholder("UTC", 0)))
+    }
+
+    fn start_making(making: Making) -> (CreateFlow, Step) {
         let ids = ActionIds { event_id: ID.into(), request_id: "req".into() };
-        CreateFlow::start(Endpoints::under("http://fake"), &ids, &EventSpec::placeholder("UTC", 0), 0)
+        CreateFlow::start(Endpoints::under("http://fake"), &ids, &making, 0)
     }
 
     fn event(v: serde_json::Value) -> Reply {
@@ -348,7 +373,7 @@ mod tests {
             Step::Send(r) => req(r),
             Step::Wait { ms, then } => format!("wait {ms} {}", req(then)),
             Step::RenewToken(r) => format!("renew {}", req(r)),
-            Step::Done { link, event_id } => format!("done {} {}", link.code(), &event_id[..4]),
+            Step::Done { link, placeholder } => format!("done {} {}", link.code(), placeholder.as_ref().map_or("kept", |p| &p[..4])),
             Step::Fail { problem, cleanup } => {
                 format!("fail {problem:?}{}", if cleanup.is_some() { " cleanup" } else { "" })
             }
@@ -405,6 +430,36 @@ mod tests {
         for (name, replies, want) in table {
             assert_eq!(run(replies), want, "{name}");
         }
+    }
+
+    #[test]
+    fn kept_events_and_meet_spaces() {
+        use crate::settings::{AccessType, Settings};
+        let keep = Settings { keep_event: true, title: "Stand-up".into(), duration_minutes: 45, ..Settings::default() };
+        let (mut flow, Step::Send(insert)) = start_making(Making::Event(EventSpec::new(&keep, "Asia/Tokyo", 0))) else { panic!() };
+        let Some(Payload::Event(body)) = insert.body else { panic!() };
+        assert_eq!((body.summary.as_str(), body.transparency, body.end.date_time.as_str()), ("Stand-up", "opaque", "1970-01-01T00:45:00Z"));
+        assert_eq!(show(&flow.on_reply(ok(), 0, 0.0)), "done abc-defg-hij kept", "a kept event is not deleted");
+        let (mut flow, Step::Send(kept_fail)) = start_making(Making::Event(EventSpec::new(&keep, "UTC", 0))) else { panic!() };
+        assert_eq!(kept_fail.method, Method::Post);
+        assert_eq!(show(&flow.on_reply(pending(), 0, 0.0)), "wait 250 GET");
+        assert_eq!(flow.fail(Problem::Offline), Step::Fail { problem: Problem::Offline, cleanup: Some(ID.into()) }, "a kept event without its link is cleaned up");
+
+        let space = |v| Reply::Http { status: 200, retry_after: None, body: Body::Event(Box::new(serde_json::from_value(v).unwrap())) };
+        let good = space(json!({"name": "spaces/jQCFfuBOdN5z", "meetingUri": LINK, "meetingCode": "abc-defg-hij", "config": {"accessType": "OPEN"}}));
+        let (mut flow, Step::Send(create)) = start_making(Making::Space(AccessType::Open)) else { panic!() };
+        assert_eq!(create.url, "http://fake/v2/spaces");
+        assert_eq!(serde_json::to_value(&create.body).unwrap(), json!({"config": {"accessType": "OPEN"}}));
+        assert_eq!(flow.event_id(), None);
+        assert_eq!(show(&flow.on_reply(err(503, "backendError"), 0, 0.0)), "wait 500 POST");
+        assert_eq!(show(&flow.on_reply(err(401, "authError"), 0, 0.0)), "renew POST");
+        assert_eq!(show(&flow.on_reply(good, 0, 0.0)), "done abc-defg-hij kept", "a space has no placeholder");
+        let (mut flow, _) = start_making(Making::Space(AccessType::Restricted));
+        assert_eq!(show(&flow.on_reply(Reply::Network, 0, 0.0)), "wait 500 POST");
+        assert_eq!(flow.fail(Problem::Offline), Step::Fail { problem: Problem::Offline, cleanup: None }, "no event to clean");
+        let (mut flow, _) = start_making(Making::Space(AccessType::Trusted));
+        let evil = space(json!({"name": "spaces/x", "meetingUri": "https://evil.example/abc-defg-hij"}));
+        assert_eq!(show(&flow.on_reply(evil, 0, 0.0)), "fail InvalidLink");
     }
 
     #[test]

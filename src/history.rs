@@ -3,6 +3,7 @@
 //! link finished after a worker restart — is recorded, so none is lost.
 
 use crate::link::MeetLink;
+use crate::settings::LinkSource;
 use serde::{Deserialize, Serialize};
 
 /// Storage key.
@@ -30,15 +31,40 @@ pub struct Entry {
     pub created_ms: u64,
     /// How it was asked for.
     pub source: Source,
+    /// The meeting's title (empty for a Meet space).
+    #[serde(default)]
+    pub title: String,
+    /// The account's e-mail, when known (`None`: the browser's account).
+    #[serde(default)]
+    pub account: Option<String>,
+    /// Calendar event or Meet space.
+    #[serde(default)]
+    pub kind: LinkSource,
 }
 
-/// `entries` with `link` added in front, capped at [`LIMIT`]; entries that fail validation are dropped.
-pub fn add(entries: Vec<Entry>, link: &MeetLink, source: Source, now_ms: u64) -> Vec<Entry> {
+impl Entry {
+    /// An entry for `link`, made now.
+    pub fn new(link: &MeetLink, source: Source, now_ms: u64) -> Self {
+        Entry { url: link.as_str().to_owned(), created_ms: now_ms, source, title: String::new(), account: None, kind: LinkSource::Calendar }
+    }
+}
+
+/// `entries` with `entry` added in front, capped at [`LIMIT`]; entries that fail validation are dropped.
+pub fn add(entries: Vec<Entry>, entry: Entry) -> Vec<Entry> {
     let mut out = Vec::with_capacity(LIMIT);
-    out.push(Entry { url: link.as_str().to_owned(), created_ms: now_ms, source });
-    out.extend(entries.into_iter().filter(|e| e.url != link.as_str() && MeetLink::parse(&e.url).is_some()));
+    let url = entry.url.clone();
+    if MeetLink::parse(&url).is_some() {
+        out.push(entry);
+    }
+    out.extend(entries.into_iter().filter(|e| e.url != url && MeetLink::parse(&e.url).is_some()));
     out.truncate(LIMIT);
     out
+}
+
+/// `entries` without the one for `url`.
+pub fn remove(mut entries: Vec<Entry>, url: &str) -> Vec<Entry> {
+    entries.retain(|e| e.url != url);
+    entries
 }
 
 #[cfg(test)]
@@ -48,17 +74,24 @@ mod tests {
     #[test]
     fn newest_first_capped_and_clean() {
         let link = |n: usize| MeetLink::parse(&format!("https://meet.google.com/abc-defg-{}", ["hij", "klm", "nop"][n % 3])).unwrap();
-        let mut h = vec![Entry { url: "javascript:alert(1)".into(), created_ms: 0, source: Source::Popup }];
-        h = add(h, &link(0), Source::Popup, 1);
+        let mut h = vec![Entry { url: "javascript:alert(1)".into(), ..Entry::new(&link(0), Source::Popup, 0) }];
+        h = add(h, Entry::new(&link(0), Source::Popup, 1));
         assert_eq!(h.len(), 1, "invalid entries dropped");
-        h = add(h, &link(1), Source::Page, 2);
+        h = add(h, Entry { title: "Stand-up".into(), account: Some("a@example.com".into()), ..Entry::new(&link(1), Source::Page, 2) });
         assert_eq!(h[0].url, link(1).as_str());
         assert_eq!(h[1].created_ms, 1);
-        let h2 = add(h.clone(), &link(0), Source::Page, 3);
+        let h2 = add(h.clone(), Entry::new(&link(0), Source::Page, 3));
         assert_eq!((h2.len(), h2[0].created_ms), (2, 3), "a link made again moves to the front, once");
         let distinct: Vec<Entry> = (0..80u8)
-            .map(|i| Entry { url: format!("https://meet.google.com/aaa-aaaa-{}{}a", (b'a' + i % 26) as char, (b'a' + i / 26) as char), created_ms: u64::from(i), source: Source::Page })
+            .map(|i| Entry::new(&link(0), Source::Page, u64::from(i)))
+            .enumerate()
+            .map(|(i, e)| Entry { url: format!("https://meet.google.com/aaa-aaaa-{}{}a", (b'a' + i as u8 % 26) as char, (b'a' + i as u8 / 26) as char), ..e })
             .collect();
-        assert_eq!(add(distinct, &link(0), Source::Popup, 100).len(), LIMIT);
+        assert_eq!(add(distinct.clone(), Entry::new(&link(0), Source::Popup, 100)).len(), LIMIT);
+        let fewer = remove(distinct, "https://meet.google.com/aaa-aaaa-aaa");
+        assert_eq!(fewer.len(), 79);
+        // Entries written by an earlier version (no title, account or kind) still read.
+        let old: Entry = serde_json::from_value(serde_json::json!({"url": link(2).as_str(), "createdMs": 5, "source": "popup"})).unwrap();
+        assert_eq!((old.title.as_str(), old.account, old.kind), ("", None, LinkSource::Calendar));
     }
 }

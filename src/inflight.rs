@@ -4,7 +4,8 @@
 //! up and finds a record it is not running itself resumes it: the same client id is inserted again
 //! (409 → GET if the first insert landed), so the resumed action can never make a second event.
 
-use crate::calendar::EventSpec;
+use crate::calendar::{EventSpec, Making};
+use crate::settings::AccessType;
 use crate::ids::ActionIds;
 use serde::{Deserialize, Serialize};
 
@@ -49,6 +50,12 @@ pub struct Inflight {
     pub start_ms: u64,
     /// Event length.
     pub duration_min: u32,
+    /// The event is kept, not deleted after the link.
+    #[serde(default)]
+    pub keep: bool,
+    /// A Meet space with this access type instead of an event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub space: Option<AccessType>,
     /// Where the link goes.
     pub destination: Destination,
     /// When the action began.
@@ -68,14 +75,20 @@ pub enum OnWake {
 
 impl Inflight {
     /// A new record.
-    pub fn new(ids: &ActionIds, spec: &EventSpec, destination: Destination, now_ms: u64) -> Self {
+    pub fn new(ids: &ActionIds, making: &Making, destination: Destination, now_ms: u64) -> Self {
+        let (spec, space) = match making {
+            Making::Event(spec) => (spec.clone(), None),
+            Making::Space(access) => (EventSpec::placeholder("UTC", now_ms), Some(*access)),
+        };
         Inflight {
             event_id: ids.event_id.clone(),
             request_id: ids.request_id.clone(),
-            title: spec.title.clone(),
-            time_zone: spec.time_zone.clone(),
+            title: spec.title,
+            time_zone: spec.time_zone,
             start_ms: spec.start_ms,
             duration_min: spec.duration_min,
+            keep: spec.keep,
+            space,
             destination,
             started_ms: now_ms,
             resumes: 0,
@@ -92,14 +105,23 @@ impl Inflight {
         ActionIds { event_id: self.event_id.clone(), request_id: self.request_id.clone() }
     }
 
-    /// The action's event, exactly as first specified (same start and end on every attempt).
-    pub fn spec(&self) -> EventSpec {
-        EventSpec {
-            title: self.title.clone(),
-            time_zone: self.time_zone.clone(),
-            start_ms: self.start_ms,
-            duration_min: self.duration_min,
+    /// What the action makes, exactly as first specified (same start and end on every attempt).
+    pub fn making(&self) -> Making {
+        match self.space {
+            Some(access) => Making::Space(access),
+            None => Making::Event(EventSpec {
+                title: self.title.clone(),
+                time_zone: self.time_zone.clone(),
+                start_ms: self.start_ms,
+                duration_min: self.duration_min,
+                keep: self.keep,
+            }),
         }
+    }
+
+    /// The event to delete when the action is given up (a space has none).
+    pub fn event_to_clean(&self) -> Option<&str> {
+        self.space.is_none().then_some(self.event_id.as_str())
     }
 
     /// Decides what a waking worker does with this record.
@@ -119,7 +141,7 @@ mod tests {
 
     fn record(destination: Destination) -> Inflight {
         let ids = ActionIds { event_id: "abcdef0123".into(), request_id: "r".into() };
-        Inflight::new(&ids, &EventSpec::placeholder("Europe/Paris", 1000), destination, 5000)
+        Inflight::new(&ids, &Making::Event(EventSpec::placeholder("Europe/Paris", 1000)), destination, 5000)
     }
 
     #[test]
@@ -138,8 +160,13 @@ mod tests {
     fn same_ids_and_event_on_resume() {
         let r = record(Destination::Popup {});
         assert_eq!(r.ids().event_id, "abcdef0123");
-        assert_eq!(r.spec(), EventSpec::placeholder("Europe/Paris", 1000));
+        assert_eq!(r.making(), Making::Event(EventSpec::placeholder("Europe/Paris", 1000)));
         assert_eq!(r.key(), "inflight.abcdef0123");
+        assert_eq!(r.event_to_clean(), Some("abcdef0123"));
+        let ids = r.ids();
+        let space = Inflight::new(&ids, &Making::Space(AccessType::Open), Destination::Popup {}, 5000);
+        let back: Inflight = serde_json::from_value(serde_json::to_value(&space).unwrap()).unwrap();
+        assert_eq!((back.making(), back.event_to_clean()), (Making::Space(AccessType::Open), None));
     }
 
     #[test]

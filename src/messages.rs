@@ -5,6 +5,7 @@
 use crate::auth::Account;
 use crate::errors::Problem;
 use crate::link::MeetLink;
+use crate::settings::{Choices, Settings};
 use serde::de::{value::MapAccessDeserializer, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +21,20 @@ pub enum Request {
     SwitchAccount {},
     /// "Sign out": revoke and forget.
     SignOut {},
+    /// The options page: the settings in effect and which are locked.
+    GetSettings {},
+    /// The options page changed some settings.
+    SaveSettings {
+        /// Only the changed ones; locked and invalid values are not taken.
+        changes: Choices,
+    },
+    /// Remove one link from the history.
+    RemoveHistory {
+        /// Its URL.
+        url: String,
+    },
+    /// Clear the history.
+    ClearHistory {},
 }
 
 /// Decodes a message. Only a plain object is accepted: serde's derived enums would also take the
@@ -58,6 +73,15 @@ pub enum Response {
     },
     /// Signed out.
     SignedOut,
+    /// The settings in effect and the names of those an administrator locked.
+    Settings {
+        /// Settings.
+        settings: Settings,
+        /// Locked settings' names.
+        locked: Vec<&'static str>,
+    },
+    /// Done (history changes).
+    Done,
     /// A fresh link.
     Link {
         /// The link.
@@ -114,6 +138,11 @@ mod tests {
         assert_eq!(dec(json!({"type": "switchAccount"})), Some(Request::SwitchAccount {}));
         assert_eq!(dec(json!({"type": "signOut"})), Some(Request::SignOut {}));
         assert_eq!(dec(json!({"type": "signOut", "token": "x"})), None);
+        assert_eq!(dec(json!({"type": "getSettings"})), Some(Request::GetSettings {}));
+        assert_eq!(dec(json!({"type": "clearHistory"})), Some(Request::ClearHistory {}));
+        assert_eq!(dec(json!({"type": "removeHistory", "url": "u"})), Some(Request::RemoveHistory { url: "u".into() }));
+        let changes = Choices { title: Some("Stand-up".into()), ..Choices::default() };
+        assert_eq!(dec(json!({"type": "saveSettings", "changes": {"title": "Stand-up"}})), Some(Request::SaveSettings { changes }));
         for bad in [
             json!({"type": "createLink", "url": "https://evil.example"}),
             json!({"type": "CreateLink"}),
@@ -125,6 +154,10 @@ mod tests {
             json!(42),
             json!(["createLink"]),
             json!({"type": 1}),
+            json!({"type": "saveSettings"}),
+            json!({"type": "saveSettings", "changes": {"template": "<script>"}}),
+            json!({"type": "saveSettings", "changes": {"durationMinutes": "forever"}}),
+            json!({"type": "removeHistory"}),
         ] {
             assert_eq!(dec(bad.clone()), None, "{bad}");
         }
@@ -168,5 +201,8 @@ mod tests {
         assert_eq!(serde_json::to_value(Response::State { configured: false, last: None, account: None }).unwrap(), json!({"type": "state", "configured": false, "last": null, "account": null}));
         let account = Account { via: crate::auth::Via::Web, email: Some("me@example.com".into()) };
         assert_eq!(serde_json::to_value(Response::Account { account }).unwrap(), json!({"type": "account", "account": {"via": "web", "email": "me@example.com"}}));
+        let settings = serde_json::to_value(Response::Settings { settings: Settings::default(), locked: vec!["title"] }).unwrap();
+        assert_eq!(settings, json!({"type": "settings", "locked": ["title"], "settings": {"title": "Google Meet", "durationMinutes": 30,
+            "keepEvent": false, "source": "calendar", "accessType": "TRUSTED", "template": "url", "notifications": true, "warmLink": true}}));
     }
 }

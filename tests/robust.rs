@@ -5,15 +5,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
 use meetlink::auth::parse_redirect;
-use meetlink::calendar::{Event, EventSpec};
+use meetlink::calendar::{Event, EventSpec, Making};
 use meetlink::endpoints::Endpoints;
 use meetlink::errors::{classify, retry_after_ms, ErrorEnvelope};
-use meetlink::flow::{Body, CreateFlow, Reply, Step};
+use meetlink::flow::{Body, CreateFlow, Payload, Reply, Step};
 use meetlink::ids::ActionIds;
 use meetlink::inflight::Inflight;
 use meetlink::link::MeetLink;
 use meetlink::messages::decode;
-use meetlink::settings::Settings;
+use meetlink::settings::Choices;
 use meetlink::time::parse_http_date;
 
 /// xorshift64*: deterministic, so a failure reproduces.
@@ -90,7 +90,7 @@ fn parse_everything(text: &str) {
         let _ = classify(status, env.as_ref(), None);
     }
     let _ = decode(&mut serde_json::Deserializer::from_str(text));
-    let _ = serde_json::from_str::<Settings>(text);
+    let _ = serde_json::from_str::<Choices>(text);
     let _ = serde_json::from_str::<Inflight>(text);
     let _ = MeetLink::parse(text);
     let _ = retry_after_ms(text, 1_000_000);
@@ -141,7 +141,7 @@ fn the_flow_always_ends_bounded_with_one_event_id() {
     let mut r = Rng(42);
     for run in 0..5_000 {
         let ids = ActionIds::from_random(&[run as u8; 32]);
-        let (mut flow, mut step) = CreateFlow::start(Endpoints::under("http://fake"), &ids, &EventSpec::placeholder("UTC", 0), 0);
+        let (mut flow, mut step) = CreateFlow::start(Endpoints::under("http://fake"), &ids, &Making::Event(EventSpec::placeholder("UTC", 0)), 0);
         let mut now = 0u64;
         let mut steps = 0;
         loop {
@@ -151,8 +151,8 @@ fn the_flow_always_ends_bounded_with_one_event_id() {
                     now += ms;
                     then.clone()
                 }
-                Step::Done { event_id, .. } => {
-                    assert_eq!(event_id, &ids.event_id);
+                Step::Done { placeholder, .. } => {
+                    assert_eq!(placeholder.as_ref(), Some(&ids.event_id));
                     break;
                 }
                 Step::Fail { cleanup, .. } => {
@@ -160,7 +160,7 @@ fn the_flow_always_ends_bounded_with_one_event_id() {
                     break;
                 }
             };
-            assert!(req.url.contains(&ids.event_id) || req.body.as_ref().is_some_and(|b| b.id == ids.event_id), "{req:?}");
+            assert!(req.url.contains(&ids.event_id) || matches!(&req.body, Some(Payload::Event(b)) if b.id == ids.event_id), "{req:?}");
             now += r.below(11_000); // each request takes up to its 10 s timeout
             step = flow.on_reply(random_reply(&mut r), now, (r.below(1000) as f64) / 1000.0);
             steps += 1;

@@ -3,11 +3,12 @@
 
 use super::chrome::{self, get_path, now_ms, object};
 use super::{http, to_js, token};
-use crate::calendar::EventSpec;
+use crate::calendar::{Making, SCOPE};
 use crate::endpoints::Endpoints;
 use crate::errors::Problem;
 use crate::flow::{delete_outcome, delete_request, CreateFlow, DeleteOutcome, PendingDelete, Step};
 use crate::history::{self, Entry, Source};
+use crate::settings::Settings;
 use crate::ids::ActionIds;
 use crate::inflight::{Destination, Inflight, OnWake, PREFIX};
 use crate::link::MeetLink;
@@ -25,13 +26,13 @@ const RESUME_AFTER_MS: f64 = 30_000.0;
 thread_local! {
     /// Actions this worker instance is running; a record not in here at wake-up is an orphan.
     static RUNNING: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
-    /// The last read-modify-write of a stored list (history, pending deletes); the next one waits
+    /// The last read-modify-write of stored data (history, pending deletes, settings); the next one waits
     /// for it, so concurrent actions never overwrite each other's entries.
     static STORAGE_TURN: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
 }
 
 /// Runs `update` after every earlier one has finished (within this worker instance).
-async fn in_turn<F: std::future::Future<Output = ()> + 'static>(update: F) {
+pub async fn in_turn<F: std::future::Future<Output = ()> + 'static>(update: F) {
     let previous = STORAGE_TURN.with(|t| t.borrow().clone());
     let mine = wasm_bindgen_futures::future_to_promise(async move {
         if let Some(p) = previous {
@@ -44,11 +45,21 @@ async fn in_turn<F: std::future::Future<Output = ()> + 'static>(update: F) {
     let _ = wasm_bindgen_futures::JsFuture::from(mine).await;
 }
 
+/// Changes the stored history with `edit`, in turn with every other change.
+pub async fn edit_history(edit: impl FnOnce(Vec<Entry>) -> Vec<Entry> + 'static) {
+    in_turn(async move {
+        let entries: Vec<Entry> = serde_wasm_bindgen::from_value(chrome::local_value(history::KEY).await).unwrap_or_default();
+        let _ = chrome::local_set(&object(&[(history::KEY, to_js(&edit(entries)))])).await;
+    })
+    .await;
+}
+
 /// An action that has a link, whose record stays until the link is delivered.
 pub struct Made {
     /// The link.
     pub link: MeetLink,
     key: String,
+    making: Making,
 }
 
 impl Made {
@@ -56,22 +67,22 @@ impl Made {
     pub async fn delivered(self, source: Source) {
         let _ = chrome::session_remove(&self.key).await;
         let _ = chrome::session_set(&object(&[(LAST_LINK, to_js(&self.link))])).await;
-        let link = self.link;
-        in_turn(async move {
-            let entries: Vec<Entry> = serde_wasm_bindgen::from_value(chrome::local_value(history::KEY).await).unwrap_or_default();
-            let entries = history::add(entries, &link, source, now_ms());
-            let _ = chrome::local_set(&object(&[(history::KEY, to_js(&entries))])).await;
-        })
-        .await;
+        let entry = Entry {
+            title: self.making.title().to_owned(),
+            account: token::email().await,
+            kind: self.making.source(),
+            ..Entry::new(&self.link, source, now_ms())
+        };
+        edit_history(move |entries| history::add(entries, entry)).await;
     }
 }
 
-/// Starts an action: a token (prompting only if `interactive`, i.e. for a user gesture), fresh ids,
-/// the record, then the flow.
-pub async fn create_link(interactive: bool, destination: Destination) -> Result<Made, Problem> {
-    let token = token::get(interactive).await?;
-    let spec = EventSpec::placeholder(&chrome::time_zone(), now_ms());
-    let record = Inflight::new(&ActionIds::from_random(&chrome::random32()), &spec, destination, now_ms());
+/// Starts an action as `settings` say: a token (prompting only if `interactive`, i.e. for a user
+/// gesture), fresh ids, the record, then the flow.
+pub async fn create_link(interactive: bool, destination: Destination, settings: &Settings) -> Result<Made, Problem> {
+    let making = Making::from(settings, &chrome::time_zone(), now_ms());
+    let token = token::get(interactive, making.scope()).await?;
+    let record = Inflight::new(&ActionIds::from_random(&chrome::random32()), &making, destination, now_ms());
     run(record, token).await
 }
 
@@ -85,7 +96,8 @@ async fn run(record: Inflight, mut token: token::Token) -> Result<Made, Problem>
     wasm_bindgen_futures::spawn_local(async {
         let _ = chrome::alarms_create(RESUME_ALARM, &object(&[("when", (chrome::now_ms() as f64 + RESUME_AFTER_MS).into())])).await;
     });
-    let (mut flow, mut step) = CreateFlow::start(Endpoints::for_build(), &record.ids(), &record.spec(), now_ms());
+    let making = record.making();
+    let (mut flow, mut step) = CreateFlow::start(Endpoints::for_build(), &record.ids(), &making, now_ms());
     let result = loop {
         step = match step {
             Step::Send(req) => flow.on_reply(http::send(&req, &token.value).await, now_ms(), js_sys::Math::random()),
@@ -100,9 +112,11 @@ async fn run(record: Inflight, mut token: token::Token) -> Result<Made, Problem>
                 }
                 Err(problem) => flow.fail(problem),
             },
-            Step::Done { link, event_id } => {
-                wasm_bindgen_futures::spawn_local(delete_placeholder(event_id, token, 0));
-                break Ok(Made { link, key: key.clone() });
+            Step::Done { link, placeholder } => {
+                if let Some(event_id) = placeholder {
+                    wasm_bindgen_futures::spawn_local(delete_placeholder(event_id, token, 0));
+                }
+                break Ok(Made { link, key: key.clone(), making });
             }
             Step::Fail { problem, cleanup } => {
                 if let Some(event_id) = cleanup {
@@ -166,7 +180,7 @@ pub async fn retry_pending_deletes() {
         }
         return;
     }
-    let Ok(token) = token::get(false).await else {
+    let Ok(token) = token::get(false, SCOPE).await else {
         return; // not signed in right now: the next wake tries again
     };
     for p in pending.into_iter().filter(|p| p.next_at_ms <= now) {
@@ -196,10 +210,10 @@ pub async fn resume_orphans() {
         match record.on_wake(now_ms()) {
             OnWake::GiveUp => {
                 let _ = chrome::session_remove(&key).await;
-                match token::get(false).await {
-                    Ok(token) => delete_placeholder(record.event_id.clone(), token, 0).await,
-                    Err(_) => {
-                        let event_id = record.event_id.clone();
+                match (record.event_to_clean().map(str::to_owned), token::get(false, SCOPE).await) {
+                    (None, _) => {}
+                    (Some(event_id), Ok(token)) => delete_placeholder(event_id, token, 0).await,
+                    (Some(event_id), Err(_)) => {
                         in_turn(async move {
                             let mut pending = load_pending().await;
                             pending.retain(|p| p.event_id != event_id);
@@ -214,7 +228,7 @@ pub async fn resume_orphans() {
             OnWake::Resume => {
                 record.resumes += 1;
                 let _ = chrome::session_set(&object(&[(key.as_str(), to_js(&record))])).await;
-                let Ok(token) = token::get(false).await else {
+                let Ok(token) = token::get(false, record.making().scope()).await else {
                     waiting = true; // no token without a prompt now: a later wake tries again
                     continue;
                 };

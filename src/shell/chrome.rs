@@ -29,6 +29,9 @@ extern "C" {
     pub async fn local_set(items: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = remove, catch)]
     pub async fn local_remove(key: &str) -> Result<JsValue, JsValue>;
+    /// Everything an administrator set (`storage.managed_schema`); rejects where no policy exists.
+    #[wasm_bindgen(js_namespace = ["chrome", "storage", "managed"], js_name = get, catch)]
+    pub async fn managed_get() -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create, catch)]
     pub async fn alarms_create(name: &str, info: &JsValue) -> Result<JsValue, JsValue>;

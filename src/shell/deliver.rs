@@ -4,7 +4,7 @@
 
 use super::action::{create_link, Made};
 use super::chrome::{self, get_path, object};
-use super::{page, settings_from, SETTINGS};
+use super::{current_settings, page};
 use crate::deliver::{insert_outcome, probe_outcome, Miss, Notice, PageAnswer, Trigger};
 use crate::errors::Problem;
 use crate::history::Source;
@@ -36,8 +36,9 @@ async fn badge(tab: i32, text: &str, color: &str) {
     let _ = chrome::set_badge_color(&object(&[("tabId", tab.into()), ("color", color.into())])).await;
 }
 
-/// Shows `notice` on the tab's badge and title, and as a notification when there is more to say.
-async fn tell(tab_id: Option<i32>, notice: Notice, link: Option<&str>) {
+/// Shows `notice` on the tab's badge and title, and — unless the user turned notifications off — as
+/// a notification when there is more to say.
+async fn tell(tab_id: Option<i32>, notice: Notice, link: Option<&str>, notify: bool) {
     let (text, color) = notice.badge();
     let key = notice.message_key();
     let message = key.as_deref().map(chrome::i18n).unwrap_or_default();
@@ -46,7 +47,7 @@ async fn tell(tab_id: Option<i32>, notice: Notice, link: Option<&str>) {
         let title = if message.is_empty() { chrome::i18n("badgeInserted") } else { message.clone() };
         let _ = chrome::set_title(&object(&[("tabId", tab.into()), ("title", title.into())])).await;
     }
-    if !message.is_empty() {
+    if !message.is_empty() && notify {
         let body = match link {
             Some(link) => format!("{message}\n{link}"),
             None => message,
@@ -65,7 +66,7 @@ async fn tell(tab_id: Option<i32>, notice: Notice, link: Option<&str>) {
 
 /// Tells the user an action failed, where it was asked for.
 pub async fn tell_failure(destination: &Destination, problem: Problem) {
-    tell(tab_of(destination), Notice::Failed(problem), None).await;
+    tell(tab_of(destination), Notice::Failed(problem), None, current_settings().await.notifications).await;
 }
 
 fn tab_of(destination: &Destination) -> Option<i32> {
@@ -116,11 +117,10 @@ async fn place(destination: &Destination, text: &str, probed: Result<(), Miss>) 
 pub async fn deliver(trigger: Trigger) {
     let target = trigger.frame();
     let tab_id = trigger.tab_id();
-    // Nothing waits for the progress badge or the settings: they run beside the hot path.
+    // Nothing waits for the progress badge: it runs beside the hot path.
     if let Some(tab) = tab_id {
         wasm_bindgen_futures::spawn_local(badge(tab, "…", "#5f6368"));
     }
-    let stored_settings = future_to_promise(chrome::local_get(SETTINGS));
     // The probe records the field and its caret now, while the link is being made.
     let nonce = chrome::random_hex(8);
     let probe: Option<Promise> = target.ok().map(|(tab, frame)| {
@@ -128,20 +128,21 @@ pub async fn deliver(trigger: Trigger) {
         future_to_promise(async move { run_in_frame(tab, frame, page::find_target(), &[nonce.into()]).await })
     });
     let destination = Destination::Page { tab_id, frame_id: target.map_or(0, |(_, frame)| frame), nonce };
-    let made = create_link(true, destination.clone()).await;
+    let settings = current_settings().await;
+    let made = create_link(true, destination.clone(), &settings).await;
     let probed = match probe {
         None => Err(Miss::NoField),
         Some(p) => probe_outcome(answer(JsFuture::from(p).await)),
     };
     let made = match made {
         Ok(made) => made,
-        Err(problem) => return tell(tab_id, Notice::Failed(problem), None).await,
+        Err(problem) => return tell(tab_id, Notice::Failed(problem), None, settings.notifications).await,
     };
-    let text = settings_from(&JsFuture::from(stored_settings).await.unwrap_or_default()).template.render(&made.link);
+    let text = settings.template.render(&made.link);
     let notice = place(&destination, &text, probed).await;
     let link = made.link.as_str().to_owned();
     made.delivered(Source::Page).await;
-    tell(tab_id, notice, (notice != Notice::Inserted).then_some(link.as_str())).await;
+    tell(tab_id, notice, (notice != Notice::Inserted).then_some(link.as_str()), settings.notifications).await;
 }
 
 /// Finishes an action resumed after a worker restart: into its field if the page still holds it,
@@ -151,7 +152,8 @@ pub async fn finish_resumed(destination: Destination, result: Result<Made, Probl
         Ok(made) => made,
         Err(problem) => return tell_failure(&destination, problem).await,
     };
-    let text = settings_from(&chrome::local_get(SETTINGS).await.unwrap_or_default()).template.render(&made.link);
+    let settings = current_settings().await;
+    let text = settings.template.render(&made.link);
     let notice = place(&destination, &text, Ok(())).await;
     let source = match destination {
         Destination::Popup {} => Source::Popup,
@@ -159,5 +161,5 @@ pub async fn finish_resumed(destination: Destination, result: Result<Made, Probl
     };
     let link = made.link.as_str().to_owned();
     made.delivered(source).await;
-    tell(tab_of(&destination), notice, (notice != Notice::Inserted).then_some(link.as_str())).await;
+    tell(tab_of(&destination), notice, (notice != Notice::Inserted).then_some(link.as_str()), settings.notifications).await;
 }

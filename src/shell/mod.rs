@@ -12,7 +12,7 @@ use crate::deliver::{Trigger, INSERT_ID};
 use crate::history::Source;
 use crate::inflight::Destination;
 use crate::messages::{decode, is_own_page, Request, Response, Sender};
-use crate::settings::Settings;
+use crate::settings::{self, Choices, Settings};
 use chrome::object;
 use wasm_bindgen::prelude::*;
 
@@ -22,9 +22,32 @@ fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
 }
 
-/// Settings out of a `storage.local.get(SETTINGS)` answer; anything malformed means the defaults.
-fn settings_from(stored: &JsValue) -> Settings {
-    serde_wasm_bindgen::from_value(chrome::get_path(stored, &[SETTINGS])).unwrap_or_default()
+/// The user's stored choices; anything malformed means none.
+async fn local_choices() -> Choices {
+    serde_wasm_bindgen::from_value(chrome::local_value(SETTINGS).await).unwrap_or_default()
+}
+
+/// The administrator's (none where managed storage is unavailable or empty).
+async fn managed_choices() -> Choices {
+    serde_wasm_bindgen::from_value(chrome::managed_get().await.unwrap_or_default()).unwrap_or_default()
+}
+
+/// The settings in effect now.
+async fn current_settings() -> Settings {
+    settings::resolve(&local_choices().await, &managed_choices().await)
+}
+
+/// The OAuth scope the chosen link source needs.
+async fn link_scope() -> &'static str {
+    match current_settings().await.source {
+        settings::LinkSource::Calendar => crate::calendar::SCOPE,
+        settings::LinkSource::Space => crate::calendar::MEET_SCOPE,
+    }
+}
+
+async fn settings_response() -> Response {
+    let managed = managed_choices().await;
+    Response::Settings { settings: settings::resolve(&local_choices().await, &managed), locked: settings::locked(&managed) }
 }
 
 async fn handle(request: Request) -> Response {
@@ -32,9 +55,9 @@ async fn handle(request: Request) -> Response {
         Request::GetState {} => Response::State {
             configured: token::configured(),
             last: action::last_link().await,
-            account: token::account().await,
+            account: token::account(link_scope().await).await,
         },
-        Request::SwitchAccount {} => match token::switch_account().await {
+        Request::SwitchAccount {} => match token::switch_account(link_scope().await).await {
             Ok(account) => Response::Account { account },
             Err(problem) => Response::Failed { problem },
         },
@@ -42,7 +65,25 @@ async fn handle(request: Request) -> Response {
             token::sign_out().await;
             Response::SignedOut
         }
-        Request::CreateLink {} => match action::create_link(true, Destination::Popup {}).await {
+        Request::GetSettings {} => settings_response().await,
+        Request::SaveSettings { changes } => {
+            // In turn: two quick changes (a title being typed, a box ticked) never overwrite each other.
+            action::in_turn(async move {
+                let stored = settings::apply(local_choices().await, changes, &managed_choices().await);
+                let _ = chrome::local_set(&object(&[(SETTINGS, to_js(&stored))])).await;
+            })
+            .await;
+            settings_response().await
+        }
+        Request::RemoveHistory { url } => {
+            action::edit_history(move |entries| crate::history::remove(entries, &url)).await;
+            Response::Done
+        }
+        Request::ClearHistory {} => {
+            action::edit_history(|_| Vec::new()).await;
+            Response::Done
+        }
+        Request::CreateLink {} => match action::create_link(true, Destination::Popup {}, &current_settings().await).await {
             Ok(made) => {
                 let link = made.link.clone();
                 // The popup shows the link now; the bookkeeping follows.

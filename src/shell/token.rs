@@ -26,6 +26,8 @@ pub struct Token {
     pub value: String,
     /// Its path.
     pub via: Via,
+    /// The API scope it was asked for.
+    pub scope: &'static str,
 }
 
 fn chrome_client() -> bool {
@@ -49,34 +51,34 @@ async fn web_session() -> Option<WebSession> {
     serde_wasm_bindgen::from_value(chrome::session_value(WEB_SESSION).await).ok()
 }
 
-async fn chrome_token(interactive: bool) -> Result<String, Problem> {
+async fn chrome_token(interactive: bool, scope: &str) -> Result<String, Problem> {
     if !chrome::has_function("identity", "getAuthToken") {
         return Err(Problem::SignInUnavailable);
     }
     let details = object(&[
         ("interactive", interactive.into()),
-        ("scopes", js_sys::Array::of1(&SCOPE.into()).into()),
+        ("scopes", js_sys::Array::of1(&scope.into()).into()),
         ("enableGranularPermissions", true.into()),
     ]);
     let result = get_auth_token(&details).await.map_err(|e| classify_token_error(&error_message(&e)))?;
     // Promise form: {token, grantedScopes}; a bare string from older callback-style shims.
     let token = result.as_string().or_else(|| get_path(&result, &["token"]).as_string());
     let granted = get_path(&result, &["grantedScopes"]);
-    if js_sys::Array::is_array(&granted) && !js_sys::Array::from(&granted).includes(&SCOPE.into(), 0) {
+    if js_sys::Array::is_array(&granted) && !js_sys::Array::from(&granted).includes(&scope.into(), 0) {
         // Granular consent: signed in, but the Calendar box was left unticked.
         return Err(Problem::ScopeRefused);
     }
     token.filter(|t| !t.is_empty()).ok_or(Problem::NotSignedIn)
 }
 
-/// A token for the Calendar scope. `interactive` only for a user gesture.
-pub async fn get(interactive: bool) -> Result<Token, Problem> {
+/// A token for `scope` (Calendar, or Meet for spaces). `interactive` only for a user gesture.
+pub async fn get(interactive: bool, scope: &'static str) -> Result<Token, Problem> {
     if !configured() {
         return Err(Problem::NoClientConfigured);
     }
     if chrome_client() && !choice().await.web {
-        match chrome_token(interactive).await {
-            Ok(value) => return Ok(Token { value, via: Via::Chrome }),
+        match chrome_token(interactive, scope).await {
+            Ok(value) => return Ok(Token { value, via: Via::Chrome, scope }),
             // Not available here: the web flow takes over, if this build has its client.
             Err(Problem::SignInUnavailable | Problem::NoClientConfigured) if web_client().is_some() => {}
             Err(p) => return Err(p),
@@ -85,17 +87,17 @@ pub async fn get(interactive: bool) -> Result<Token, Problem> {
     if web_client().is_none() {
         return Err(Problem::SignInUnavailable);
     }
-    web_token(interactive).await
+    web_token(interactive, scope).await
 }
 
-async fn web_token(interactive: bool) -> Result<Token, Problem> {
+async fn web_token(interactive: bool, scope: &'static str) -> Result<Token, Problem> {
     let session = web_session().await;
-    if let Some(s) = session.as_ref().filter(|s| !s.needs_renewal(chrome::now_ms())) {
-        return Ok(Token { value: s.token.clone(), via: Via::Web });
+    if let Some(s) = session.as_ref().filter(|s| !s.needs_renewal(chrome::now_ms()) && s.covers(scope)) {
+        return Ok(Token { value: s.token.clone(), via: Via::Web, scope });
     }
-    // Expired or about to: renew without any page, for the account we have.
+    // Expired, about to, or without this scope: try without any page, for the account we have.
     if let Some(login_hint) = session.and_then(|s| s.email) {
-        match web_flow(false, Prompt::Silent { login_hint }).await {
+        match web_flow(false, Prompt::Silent { login_hint }, scope).await {
             Ok(t) => return Ok(t),
             Err(p) if !interactive => return Err(p),
             Err(_) => {}
@@ -104,18 +106,18 @@ async fn web_token(interactive: bool) -> Result<Token, Problem> {
     if !interactive {
         return Err(Problem::NotSignedIn);
     }
-    web_flow(true, Prompt::Interactive).await
+    web_flow(true, Prompt::Interactive, scope).await
 }
 
-/// One run of `launchWebAuthFlow`; stores the session on success.
-async fn web_flow(interactive: bool, prompt: Prompt) -> Result<Token, Problem> {
+/// One run of `launchWebAuthFlow` for `scope`; stores the session on success.
+async fn web_flow(interactive: bool, prompt: Prompt, scope: &'static str) -> Result<Token, Problem> {
     let client = web_client().ok_or(Problem::SignInUnavailable)?;
     if !chrome::has_function("identity", "launchWebAuthFlow") {
         return Err(Problem::SignInUnavailable);
     }
     let redirect = chrome::get_redirect_url().map_err(|e| classify_flow_error(&error_message(&e)))?;
     let state = chrome::random_hex(16);
-    let url = authorization_url(&Endpoints::for_build().auth, client, &redirect, &state, &prompt);
+    let url = authorization_url(&Endpoints::for_build().auth, client, &redirect, &state, &prompt, scope);
     let mut details = vec![("url", JsValue::from(url)), ("interactive", interactive.into())];
     if !interactive {
         // Google may bounce through a page or two before redirecting (google-apis.md §4.4).
@@ -123,14 +125,16 @@ async fn web_flow(interactive: bool, prompt: Prompt) -> Result<Token, Problem> {
         details.push(("timeoutMsForNonInteractive", 10_000.into()));
     }
     let answer = chrome::launch_web_auth_flow(&object(&details)).await.map_err(|e| classify_flow_error(&error_message(&e)))?;
-    let granted = parse_redirect(&answer.as_string().unwrap_or_default(), &state)?;
-    if !granted.scopes.is_empty() && !granted.scopes.iter().any(|s| s == SCOPE) {
+    let mut granted = parse_redirect(&answer.as_string().unwrap_or_default(), &state)?;
+    if granted.scopes.is_empty() {
+        granted.scopes.push(scope.into()); // no `scope` in the answer: what was asked was granted
+    } else if !granted.scopes.iter().any(|s| s == scope) {
         return Err(Problem::ScopeRefused);
     }
     let email = email_of(&granted.access_token).await;
     let session = WebSession::new(&granted, chrome::now_ms(), email);
     let _ = chrome::session_set(&object(&[(WEB_SESSION, to_js(&session))])).await;
-    Ok(Token { value: granted.access_token, via: Via::Web })
+    Ok(Token { value: granted.access_token, via: Via::Web, scope })
 }
 
 /// The account's e-mail, from tokeninfo (the web flow asks for `openid email` for this).
@@ -148,35 +152,41 @@ pub async fn renew(stale: &Token) -> Result<Token, Problem> {
     match stale.via {
         Via::Chrome => {
             let _ = remove_cached_auth_token(&object(&[("token", JsValue::from_str(&stale.value))])).await;
-            chrome_token(false).await.map(|value| Token { value, via: Via::Chrome })
+            chrome_token(false, stale.scope).await.map(|value| Token { value, via: Via::Chrome, scope: stale.scope })
         }
         Via::Web => {
             let _ = chrome::session_remove(WEB_SESSION).await;
-            web_token(false).await
+            web_token(false, stale.scope).await
         }
     }
 }
 
-/// Who links are made as, without any prompt or network request.
-pub async fn account() -> Option<Account> {
+/// The web sign-in's account e-mail, if any (the Chrome path does not ask for it).
+pub async fn email() -> Option<String> {
+    web_session().await.and_then(|s| s.email)
+}
+
+/// Who links are made as (asking for `scope`, the one the link source needs), without any prompt
+/// or network request.
+pub async fn account(scope: &str) -> Option<Account> {
     let choice = choice().await;
     if let Some(s) = web_session().await {
         return Some(Account { via: Via::Web, email: s.email });
     }
     // Signed in through Chrome only if Chrome hands out a token without asking (no network: cached).
-    if chrome_client() && !choice.web && chrome_token(false).await.is_ok() {
+    if chrome_client() && !choice.web && chrome_token(false, scope).await.is_ok() {
         return Some(Account { via: Via::Chrome, email: None });
     }
     None
 }
 
 /// "Use another account": Google's account chooser, then that account for every link.
-pub async fn switch_account() -> Result<Account, Problem> {
-    web_flow(true, Prompt::ChooseAccount).await?;
+pub async fn switch_account(scope: &'static str) -> Result<Account, Problem> {
+    web_flow(true, Prompt::ChooseAccount, scope).await?;
     let mut c = choice().await;
     c.web = true;
     let _ = chrome::local_set(&object(&[(CHOICE, to_js(&c))])).await;
-    Ok(account().await.unwrap_or(Account { via: Via::Web, email: None }))
+    Ok(account(scope).await.unwrap_or(Account { via: Via::Web, email: None }))
 }
 
 /// "Sign out": revoke at Google, drop Chrome's cached token, forget the session's token and link and
@@ -187,7 +197,7 @@ pub async fn sign_out() {
         let _ = http::post_form(&revoke, &format!("token={}", s.token)).await;
     }
     if chrome_client() {
-        if let Ok(t) = chrome_token(false).await {
+        if let Ok(t) = chrome_token(false, SCOPE).await {
             let _ = http::post_form(&revoke, &format!("token={t}")).await;
             let _ = remove_cached_auth_token(&object(&[("token", JsValue::from_str(&t))])).await;
         }

@@ -33,11 +33,11 @@ export const MEET = /https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}/;
  * browser with the extension for the whole file (handed to `onLaunch`), and before each test a clean
  * fake and a fresh getAuthToken stand-in, then `beforeEachTest(browser)`.
  */
-export function suite({ withPages = false, onLaunch, beforeEachTest } = {}) {
+export function suite({ withPages = false, onLaunch, beforeEachTest, launchOptions } = {}) {
   let browser;
   before(async () => {
     await Promise.all([fake.start(), withPages ? pages.start() : null]);
-    browser = await launch();
+    browser = await launch(DIST, launchOptions);
     onLaunch(browser);
   });
   after(async () => {
@@ -97,6 +97,7 @@ export const fake = {
   faults: (...faults) => control('faults', faults),
   log: () => control('log'),
   events: () => control('events'),
+  control,
   /** The Calendar API requests in the log, by kind. */
   async calls() {
     const log = await control('log');
@@ -167,10 +168,13 @@ export const pages = {
 };
 
 // ---- the browser ----------------------------------------------------------------------------------
-/** Launches Chromium with the extension in `dist`; returns {context, sw, id, close}. */
-export async function launch(dist = DIST, { args = [], env } = {}) {
+/**
+ * Launches Chromium with the extension in `dist`; returns {context, sw, id, close}. A given
+ * `profile` directory is kept after close (a browser restart); otherwise a fresh one is removed.
+ */
+export async function launch(dist = DIST, { args = [], env, profile: keep } = {}) {
   if (!existsSync(join(dist, 'manifest.json'))) throw new Error(`no built extension in ${dist}: run ./build.sh test`);
-  const profile = mkdtempSync(join(tmpdir(), 'meetlink-e2e-'));
+  const profile = keep || mkdtempSync(join(tmpdir(), 'meetlink-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
@@ -188,7 +192,7 @@ export async function launch(dist = DIST, { args = [], env } = {}) {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: FAKE });
   return {
     context, sw, id,
-    async close() { await context.close(); rmSync(profile, { recursive: true, force: true }); },
+    async close() { await context.close(); if (!keep) rmSync(profile, { recursive: true, force: true }); },
   };
 }
 
@@ -266,4 +270,29 @@ export async function readClipboard(browser) {
 export function message(key) {
   const m = JSON.parse(readFileSync(join(DIST, '_locales', 'en', 'messages.json'), 'utf8'));
   return m[key].message;
+}
+
+// ---- the options page and accessibility -----------------------------------------------------------
+export async function openOptions(browser) {
+  const page = await browser.context.newPage();
+  await page.goto(`chrome-extension://${browser.id}/options.html`);
+  await page.waitForSelector('body[data-ready]');
+  return page;
+}
+
+/** The settings in effect, as the worker answers the options page. */
+export const settingsOf = (page) => page.evaluate(() => chrome.runtime.sendMessage({ type: 'getSettings' }));
+
+const AXE = readFileSync(join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core (WCAG 2.0–2.2 A/AA and best practices) on the page; returns the violations as
+ * readable lines. Evaluated over CDP, so the extension page's CSP does not apply to axe itself.
+ */
+export async function axeViolations(page) {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => (await globalThis.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+  })).violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+  return violations;
 }

@@ -1,0 +1,105 @@
+// Options page: shows the settings in effect (the worker resolves the user's choices with the
+// administrator's managed ones) and sends each change at once. Locked settings are disabled and
+// say so. Text only (textContent), never HTML.
+import { t, localize } from './i18n.js';
+
+const $ = (id) => document.getElementById(id);
+const DURATIONS = [15, 30, 45, 60, 90, 120];
+
+localize();
+const ask = (message) => chrome.runtime.sendMessage(message);
+
+function setStatus(text) {
+  $('status').textContent = text;
+}
+
+function showProblem(problem) {
+  $('problem').textContent = problem ? t(`problem_${problem}`) : '';
+  $('problem').hidden = !problem;
+}
+
+function durationOptions(current) {
+  const select = $('durationMinutes');
+  const values = [...new Set([...DURATIONS, current])].sort((a, b) => a - b);
+  select.replaceChildren(...values.map((n) => new Option(t('minutes', String(n)), String(n))));
+}
+
+/** The controls of one setting: a group's radios, or the element itself. */
+const controls = (name) => {
+  const el = document.querySelector(`[data-setting="${name}"]`);
+  return el.matches('input, select') ? [el] : [...el.querySelectorAll('input')];
+};
+
+function render({ settings, locked }) {
+  durationOptions(settings.durationMinutes);
+  for (const [name, value] of Object.entries(settings)) {
+    const group = document.querySelector(`[data-setting="${name}"]`);
+    if (!group) continue;
+    for (const c of controls(name)) {
+      if (c.type === 'checkbox') c.checked = value;
+      else if (c.type === 'radio') c.checked = c.value === String(value);
+      else if (c !== document.activeElement || c.tagName === 'SELECT') c.value = String(value);
+      c.disabled = locked.includes(name);
+    }
+    const field = group.closest('.field');
+    field.classList.toggle('locked', locked.includes(name));
+    let note = field.querySelector('.lock');
+    if (locked.includes(name) && !note) {
+      note = Object.assign(document.createElement('p'), { className: 'lock', id: `${name}-lock`, textContent: t('lockedByAdmin') });
+      field.append(note);
+      for (const c of controls(name)) c.setAttribute('aria-describedby', note.id);
+      if (group.getAttribute('role') === 'radiogroup') group.setAttribute('aria-describedby', note.id);
+    }
+  }
+  $('accessType').disabled ||= settings.source !== 'space';
+  $('managed-note').hidden = locked.length === 0;
+}
+
+function valueOf(name) {
+  const cs = controls(name);
+  const c = cs.find((x) => x.type !== 'radio' || x.checked);
+  if (!c) return undefined;
+  if (c.type === 'checkbox') return c.checked;
+  if (name === 'keepEvent') return c.value === 'true';
+  if (name === 'durationMinutes') return Number(c.value);
+  return c.value;
+}
+
+async function save(name) {
+  showProblem(null);
+  try {
+    const answer = await ask({ type: 'saveSettings', changes: { [name]: valueOf(name) } });
+    if (answer?.type !== 'settings') throw new Error('not saved');
+    render(answer);
+    setStatus(t('saved'));
+  } catch {
+    showProblem('unexpected');
+  }
+}
+
+let titleTimer;
+for (const el of document.querySelectorAll('[data-setting]')) {
+  const name = el.dataset.setting;
+  if (name === 'title') {
+    // Typing saves after a pause; leaving the field saves at once.
+    el.addEventListener('input', () => { clearTimeout(titleTimer); titleTimer = setTimeout(() => save(name), 400); });
+    el.addEventListener('change', () => { clearTimeout(titleTimer); save(name); });
+  } else {
+    el.addEventListener('change', () => save(name));
+  }
+}
+
+$('shortcuts').addEventListener('click', () => {
+  // Firefox has its own page for this; Chromium browsers open chrome://extensions/shortcuts.
+  if (chrome.commands?.openShortcutSettings) chrome.commands.openShortcutSettings();
+  else chrome.tabs.create({ url: 'chrome://extensions/shortcuts' });
+});
+
+const commands = await chrome.commands.getAll();
+const insert = commands.find((c) => c.name === 'insert-meet-link');
+$('shortcut').textContent = insert?.shortcut ? t('shortcutCurrent', insert.shortcut) : t('shortcutNone');
+
+const state = await ask({ type: 'getSettings' }).catch(() => null);
+if (state?.type === 'settings') render(state);
+else showProblem('unexpected');
+document.body.dataset.ready = 'true';
