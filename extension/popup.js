@@ -19,10 +19,10 @@ function showProblem(problem) {
 
 function showLink(url, earlier) {
   lastShown = url;
-  const code = new URL(url).pathname.slice(1);
+  const label = url.replace(/^https:\/\//, ''); // the label Google itself shows
   $('link').href = url;
-  $('link').textContent = url.replace(/^https:\/\//, ''); // the label Google itself shows
-  $('link').setAttribute('aria-label', t('openLinkLabel', code));
+  $('link').textContent = label;
+  $('link').setAttribute('aria-label', t('openLinkLabel', label)); // names it with its visible text
   $('last-label').hidden = !earlier;
   $('result').hidden = false;
 }

@@ -1,11 +1,9 @@
 // The toolbar popup, end to end: the built extension in headless Chromium against the fake Google.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   fake, launch, stubIdentity, identityCalls, openPopup, createFromPopup, readClipboard, message,
-  variant, suite, allDeleted, ARTIFACTS, TOKEN, DIST_NOCLIENT,
+  variant, suite, allDeleted, TOKEN, DIST_NOCLIENT,
 } from './harness.js';
 
 const MEET = /^https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/;
@@ -50,9 +48,6 @@ test('popup click creates, shows and copies a Meet link; one insert, one delete'
   assert.equal(interactive.length, 1);
   assert.ok(id.get.every((d) => JSON.stringify(d.scopes) === JSON.stringify(['https://www.googleapis.com/auth/calendar.events.owned'])));
 
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.setViewportSize({ width: 360, height: 170 });
-  await page.screenshot({ path: join(ARTIFACTS, 'popup.png') });
   await page.close();
 });
 

@@ -12,7 +12,7 @@ suite({
   onLaunch: (b) => { browser = b; },
   beforeEachTest: (b) => b.sw.evaluate(async () => {
     await chrome.storage.session.remove(['webSession', 'lastLink']);
-    await chrome.storage.local.remove('account');
+    await chrome.storage.local.remove(['account', 'settings']);
   }),
 });
 
@@ -92,6 +92,26 @@ test('"Use another account" sends prompt=select_account, and then every link use
   const { inserts } = await fake.calls();
   assert.notEqual(inserts[0].token, TOKEN, 'not the Chrome profile token');
   assert.equal((await identityCalls(browser.sw)).get.length, chromeCalls, 'getAuthToken no longer used');
+  // The history names the account the link was made with.
+  await waitFor(async () => (await page.locator('#history-list li .meta').first().textContent().catch(() => '')).includes('other@example.com'),
+    { what: 'account in the history' });
+  await page.close();
+});
+
+test('Meet-space source through the web flow: the Meet scope is asked for, then, and its token used', async () => {
+  await unavailable('The user turned off browser signin');
+  await browser.sw.evaluate(() => chrome.storage.local.set({ settings: { source: 'space' } }));
+  const page = await openPopup(browser);
+  const r = await createFromPopup(page);
+  assert.equal(r.problem, null, r.problem);
+  assert.match(r.link, MEET);
+  const [auth] = await authRequests();
+  assert.deepEqual(auth.query.scope.split(' '), ['https://www.googleapis.com/auth/meetings.space.created', 'openid', 'email']);
+  assert.equal(auth.query.include_granted_scopes, 'true');
+  const { log, inserts } = await fake.calls();
+  assert.equal(inserts.length, 0);
+  const create = log.find((q) => q.method === 'POST' && q.path === '/v2/spaces');
+  assert.ok(create && /^ya29\./.test(create.token));
   await page.close();
 });
 
