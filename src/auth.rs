@@ -180,6 +180,15 @@ pub enum Via {
     Web,
 }
 
+/// Names the account a token belongs to, for tagging a warm link: the browser profile's account,
+/// or a web sign-in's e-mail.
+pub fn account_key(via: Via, email: Option<&str>) -> String {
+    match via {
+        Via::Chrome => "chrome".into(),
+        Via::Web => format!("web:{}", email.unwrap_or("")),
+    }
+}
+
 /// Who links are made as, for the popup.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

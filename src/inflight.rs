@@ -22,6 +22,8 @@ pub const MAX_RESUMES: u32 = 5;
 pub enum Destination {
     /// The popup asked and shows it.
     Popup {},
+    /// Nobody yet: the warm link, made ahead of a trigger (`crate::warm`).
+    Warm {},
     /// A page: the field `findTarget` recorded under `nonce` in that frame, or the clipboard.
     #[serde(rename_all = "camelCase")]
     Page {
@@ -126,7 +128,8 @@ impl Inflight {
 
     /// Decides what a waking worker does with this record.
     pub fn on_wake(&self, now_ms: u64) -> OnWake {
-        if now_ms.saturating_sub(self.started_ms) > MAX_AGE_MS || self.resumes >= MAX_RESUMES {
+        // Nobody waits for a warm link: its event is cleaned up and the next trigger makes another.
+        if self.destination == (Destination::Warm {}) || now_ms.saturating_sub(self.started_ms) > MAX_AGE_MS || self.resumes >= MAX_RESUMES {
             OnWake::GiveUp
         } else {
             OnWake::Resume
@@ -177,6 +180,7 @@ mod tests {
         assert_eq!(r.on_wake(5001 + MAX_AGE_MS), OnWake::GiveUp);
         assert_eq!(Inflight { resumes: MAX_RESUMES, ..r.clone() }.on_wake(5000), OnWake::GiveUp);
         assert_eq!(Inflight { resumes: MAX_RESUMES - 1, ..r }.on_wake(5000), OnWake::Resume);
+        assert_eq!(record(Destination::Warm {}).on_wake(5000), OnWake::GiveUp, "a warm link's event is cleaned up, not resumed");
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod messages;
 pub mod retry;
 pub mod settings;
 pub mod time;
+pub mod warm;
 
 /// The browser shell (wasm only). Public only so `tests/wasm.rs` can drive its HTTP path.
 #[cfg(target_arch = "wasm32")]

@@ -12,8 +12,10 @@ use crate::settings::Settings;
 use crate::ids::ActionIds;
 use crate::inflight::{Destination, Inflight, OnWake, PREFIX};
 use crate::link::MeetLink;
-use std::cell::RefCell;
+use crate::warm::{self, WarmLink};
+use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
+use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
 pub const LAST_LINK: &str = "lastLink";
@@ -63,8 +65,10 @@ pub struct Made {
 }
 
 impl Made {
-    /// The link has been delivered (or copied): forget the record, remember the link.
+    /// The link has been delivered (or copied): forget the record, remember the link, and make
+    /// the next one ahead.
     pub async fn delivered(self, source: Source) {
+        replenish();
         let _ = chrome::session_remove(&self.key).await;
         let _ = chrome::session_set(&object(&[(LAST_LINK, to_js(&self.link))])).await;
         let entry = Entry {
@@ -82,8 +86,78 @@ impl Made {
 pub async fn create_link(interactive: bool, destination: Destination, settings: &Settings) -> Result<Made, Problem> {
     let making = Making::from(settings, &chrome::time_zone(), now_ms());
     let token = token::get(interactive, making.scope()).await?;
+    if let Some(link) = take_warm(&token.account, settings).await {
+        return Ok(Made { link, key: String::new(), making });
+    }
     let record = Inflight::new(&ActionIds::from_random(&chrome::random32()), &making, destination, now_ms());
     run(record, token).await
+}
+
+// ---- the warm link (crate::warm) ------------------------------------------------------------------
+thread_local! {
+    /// A warm link is being made (one at a time).
+    static WARMING: Cell<bool> = const { Cell::new(false) };
+    /// Bumped by sign-out and account switch: a warm link begun before is not kept.
+    static GENERATION: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Takes the warm link if there is one: removed from storage in one turn of the storage queue, so
+/// it is handed out once. Returned only if it suits `account` and `settings`; otherwise discarded.
+async fn take_warm(account: &str, settings: &Settings) -> Option<MeetLink> {
+    let taken: Rc<RefCell<JsValue>> = Rc::default();
+    let slot = taken.clone();
+    in_turn(async move {
+        let stored = chrome::session_value(warm::KEY).await;
+        if !stored.is_undefined() {
+            let _ = chrome::session_remove(warm::KEY).await;
+        }
+        *slot.borrow_mut() = stored;
+    })
+    .await;
+    let warm: WarmLink = serde_wasm_bindgen::from_value(taken.take()).ok()?;
+    warm.usable(account, settings, now_ms()).then(|| MeetLink::parse(&warm.url)).flatten()
+}
+
+/// Forgets the warm link (sign-out, account switch, turned off), and any being made.
+pub async fn discard_warm() {
+    GENERATION.with(|g| g.set(g.get() + 1));
+    in_turn(async {
+        let _ = chrome::session_remove(warm::KEY).await;
+    })
+    .await;
+}
+
+/// Makes the next link ahead, in the background, if the settings allow one, none is being made,
+/// and no usable one is kept already. Never prompts: without a token at hand it does nothing.
+pub fn replenish() {
+    if WARMING.with(Cell::get) {
+        return;
+    }
+    WARMING.with(|w| w.set(true));
+    wasm_bindgen_futures::spawn_local(async {
+        make_warm().await;
+        WARMING.with(|w| w.set(false));
+    });
+}
+
+async fn make_warm() {
+    let settings = super::current_settings().await;
+    let Some(kind) = warm::kind(&settings) else { return };
+    let generation = GENERATION.with(Cell::get);
+    let making = Making::from(&settings, &chrome::time_zone(), now_ms());
+    let Ok(token) = token::get(false, making.scope()).await else { return };
+    let kept: Option<WarmLink> = serde_wasm_bindgen::from_value(chrome::session_value(warm::KEY).await).ok();
+    if kept.is_some_and(|w| w.usable(&token.account, &settings, now_ms())) {
+        return;
+    }
+    let record = Inflight::new(&ActionIds::from_random(&chrome::random32()), &making, Destination::Warm {}, now_ms());
+    let account = token.account.clone();
+    let Ok(made) = run(record, token).await else { return };
+    let _ = chrome::session_remove(&made.key).await;
+    if GENERATION.with(Cell::get) == generation {
+        let warm = WarmLink { url: made.link.as_str().to_owned(), account, kind, made_ms: now_ms() };
+        let _ = chrome::session_set(&object(&[(warm::KEY, to_js(&warm))])).await;
+    }
 }
 
 /// Runs (or resumes) the action in `record` with `token` to a link or a problem. The record is
@@ -223,7 +297,9 @@ pub async fn resume_orphans() {
                         .await;
                     }
                 }
-                super::deliver::tell_failure(&record.destination, Problem::Interrupted).await;
+                if record.destination != (Destination::Warm {}) {
+                    super::deliver::tell_failure(&record.destination, Problem::Interrupted).await;
+                }
             }
             OnWake::Resume => {
                 record.resumes += 1;

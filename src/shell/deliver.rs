@@ -72,7 +72,7 @@ pub async fn tell_failure(destination: &Destination, problem: Problem) {
 fn tab_of(destination: &Destination) -> Option<i32> {
     match destination {
         Destination::Page { tab_id, .. } => *tab_id,
-        Destination::Popup {} => None,
+        Destination::Popup {} | Destination::Warm {} => None,
     }
 }
 
@@ -104,7 +104,7 @@ async fn place(destination: &Destination, text: &str, probed: Result<(), Miss>) 
         }
         (_, Err(miss)) => Err(miss),
         (Destination::Page { tab_id: None, .. }, Ok(())) => Err(Miss::NoField),
-        (Destination::Popup {}, Ok(())) => Err(Miss::Interrupted),
+        (Destination::Popup {} | Destination::Warm {}, Ok(())) => Err(Miss::Interrupted),
     };
     match placed {
         Ok(()) => Notice::Inserted,
@@ -156,7 +156,7 @@ pub async fn finish_resumed(destination: Destination, result: Result<Made, Probl
     let text = settings.template.render(&made.link);
     let notice = place(&destination, &text, Ok(())).await;
     let source = match destination {
-        Destination::Popup {} => Source::Popup,
+        Destination::Popup {} | Destination::Warm {} => Source::Popup,
         Destination::Page { .. } => Source::Page,
     };
     let link = made.link.as_str().to_owned();

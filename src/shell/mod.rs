@@ -52,13 +52,20 @@ async fn settings_response() -> Response {
 
 async fn handle(request: Request) -> Response {
     match request {
-        Request::GetState {} => Response::State {
+        Request::GetState {} => {
+            // The popup is open: a click is likely, so have a link ready for it.
+            action::replenish();
+            Response::State {
             configured: token::configured(),
             last: action::last_link().await,
             account: token::account(link_scope().await).await,
-        },
+            }
+        }
         Request::SwitchAccount {} => match token::switch_account(link_scope().await).await {
-            Ok(account) => Response::Account { account },
+            Ok(account) => {
+                action::replenish(); // signed in with that account: its first link ahead
+                Response::Account { account }
+            }
             Err(problem) => Response::Failed { problem },
         },
         Request::SignOut {} => {
@@ -73,7 +80,11 @@ async fn handle(request: Request) -> Response {
                 let _ = chrome::local_set(&object(&[(SETTINGS, to_js(&stored))])).await;
             })
             .await;
-            settings_response().await
+            let response = settings_response().await;
+            if matches!(&response, Response::Settings { settings, .. } if !settings.warm_link) {
+                action::discard_warm().await;
+            }
+            response
         }
         Request::RemoveHistory { url } => {
             action::edit_history(move |entries| crate::history::remove(entries, &url)).await;

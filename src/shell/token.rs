@@ -6,7 +6,7 @@
 
 use super::chrome::{self, error_message, get_auth_token, get_manifest, get_path, object, remove_cached_auth_token};
 use super::{http, to_js};
-use crate::auth::{authorization_url, classify_flow_error, parse_redirect, Account, AccountChoice, Prompt, Via, WebSession};
+use crate::auth::{account_key, authorization_url, classify_flow_error, parse_redirect, Account, AccountChoice, Prompt, Via, WebSession};
 use crate::calendar::SCOPE;
 use crate::endpoints::Endpoints;
 use crate::errors::{classify_token_error, Problem};
@@ -28,6 +28,14 @@ pub struct Token {
     pub via: Via,
     /// The API scope it was asked for.
     pub scope: &'static str,
+    /// Whose it is ([`account_key`]).
+    pub account: String,
+}
+
+impl Token {
+    fn new(value: String, via: Via, scope: &'static str, email: Option<&str>) -> Self {
+        Token { value, via, scope, account: account_key(via, email) }
+    }
 }
 
 fn chrome_client() -> bool {
@@ -78,7 +86,7 @@ pub async fn get(interactive: bool, scope: &'static str) -> Result<Token, Proble
     }
     if chrome_client() && !choice().await.web {
         match chrome_token(interactive, scope).await {
-            Ok(value) => return Ok(Token { value, via: Via::Chrome, scope }),
+            Ok(value) => return Ok(Token::new(value, Via::Chrome, scope, None)),
             // Not available here: the web flow takes over, if this build has its client.
             Err(Problem::SignInUnavailable | Problem::NoClientConfigured) if web_client().is_some() => {}
             Err(p) => return Err(p),
@@ -93,7 +101,7 @@ pub async fn get(interactive: bool, scope: &'static str) -> Result<Token, Proble
 async fn web_token(interactive: bool, scope: &'static str) -> Result<Token, Problem> {
     let session = web_session().await;
     if let Some(s) = session.as_ref().filter(|s| !s.needs_renewal(chrome::now_ms()) && s.covers(scope)) {
-        return Ok(Token { value: s.token.clone(), via: Via::Web, scope });
+        return Ok(Token::new(s.token.clone(), Via::Web, scope, s.email.as_deref()));
     }
     // Expired, about to, or without this scope: try without any page, for the account we have.
     if let Some(login_hint) = session.and_then(|s| s.email) {
@@ -132,9 +140,10 @@ async fn web_flow(interactive: bool, prompt: Prompt, scope: &'static str) -> Res
         return Err(Problem::ScopeRefused);
     }
     let email = email_of(&granted.access_token).await;
+    let token = Token::new(granted.access_token.clone(), Via::Web, scope, email.as_deref());
     let session = WebSession::new(&granted, chrome::now_ms(), email);
     let _ = chrome::session_set(&object(&[(WEB_SESSION, to_js(&session))])).await;
-    Ok(Token { value: granted.access_token, via: Via::Web, scope })
+    Ok(token)
 }
 
 /// The account's e-mail, from tokeninfo (the web flow asks for `openid email` for this).
@@ -152,7 +161,7 @@ pub async fn renew(stale: &Token) -> Result<Token, Problem> {
     match stale.via {
         Via::Chrome => {
             let _ = remove_cached_auth_token(&object(&[("token", JsValue::from_str(&stale.value))])).await;
-            chrome_token(false, stale.scope).await.map(|value| Token { value, via: Via::Chrome, scope: stale.scope })
+            chrome_token(false, stale.scope).await.map(|value| Token::new(value, Via::Chrome, stale.scope, None))
         }
         Via::Web => {
             let _ = chrome::session_remove(WEB_SESSION).await;
@@ -182,6 +191,7 @@ pub async fn account(scope: &str) -> Option<Account> {
 
 /// "Use another account": Google's account chooser, then that account for every link.
 pub async fn switch_account(scope: &'static str) -> Result<Account, Problem> {
+    super::action::discard_warm().await;
     web_flow(true, Prompt::ChooseAccount, scope).await?;
     let mut c = choice().await;
     c.web = true;
@@ -192,6 +202,7 @@ pub async fn switch_account(scope: &'static str) -> Result<Account, Problem> {
 /// "Sign out": revoke at Google, drop Chrome's cached token, forget the session's token and link and
 /// the account choice. (An action still in flight keeps its record and finishes or fails on its own.)
 pub async fn sign_out() {
+    super::action::discard_warm().await;
     let revoke = Endpoints::for_build().revoke;
     if let Some(s) = web_session().await {
         let _ = http::post_form(&revoke, &format!("token={}", s.token)).await;

@@ -33,7 +33,11 @@ export const MEET = /https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}/;
  * browser with the extension for the whole file (handed to `onLaunch`), and before each test a clean
  * fake and a fresh getAuthToken stand-in, then `beforeEachTest(browser)`.
  */
-export function suite({ withPages = false, onLaunch, beforeEachTest, launchOptions } = {}) {
+/**
+ * The warm link (made ahead after each link) is switched off unless `warm`: other suites count the
+ * requests one action makes, and a link made ahead would add its own.
+ */
+export function suite({ withPages = false, onLaunch, beforeEachTest, launchOptions, warm = false } = {}) {
   let browser;
   before(async () => {
     await Promise.all([fake.start(), withPages ? pages.start() : null]);
@@ -48,6 +52,7 @@ export function suite({ withPages = false, onLaunch, beforeEachTest, launchOptio
   beforeEach(async () => {
     await fake.reset();
     await stubIdentity(browser.sw);
+    if (!warm) await browser.sw.evaluate(() => chrome.storage.local.set({ settings: { warmLink: false } }));
     await beforeEachTest?.(browser);
   });
 }
@@ -227,6 +232,15 @@ export async function stubIdentity(sw, { tokens = [TOKEN], grantedScopes = [SCOP
 }
 
 export const identityCalls = (sw) => sw.evaluate(() => self.__identity);
+
+/** Stops the extension's service worker the way Chrome does when it idles it out. */
+export async function stopWorker(browser) {
+  const internals = await browser.context.newPage();
+  await internals.goto('chrome://serviceworker-internals/');
+  await internals.getByText('Stop', { exact: true }).first().click();
+  await waitFor(async () => /Running Status: STOPPED/.test(await internals.evaluate(() => document.body.innerText)), { what: 'worker stopped' });
+  await internals.close();
+}
 
 // ---- the popup ------------------------------------------------------------------------------------
 export async function openPopup(browser) {

@@ -27,11 +27,11 @@ after(async () => {
 const items = (page) => page.locator('#history-list li');
 
 test('each link made is listed with its time, title, account and source', async () => {
-  await browser.sw.evaluate(() => chrome.storage.local.set({ settings: { title: 'Stand-up' } }));
+  await browser.sw.evaluate(() => chrome.storage.local.set({ settings: { title: 'Stand-up', warmLink: false } }));
   const popup = await openPopup(browser);
   assert.equal(await popup.locator('#history-empty').isVisible(), true);
   const first = await createFromPopup(popup);
-  await browser.sw.evaluate(() => chrome.storage.local.set({ settings: {} }));
+  await browser.sw.evaluate(() => chrome.storage.local.set({ settings: { warmLink: false } }));
   const second = await createFromPopup(popup);
   await waitFor(async () => (await items(popup).count()) === 2, { what: 'two entries' });
   const code = (url) => new URL(url).pathname.slice(1);
@@ -106,7 +106,7 @@ const SAMPLE = [
 
 for (const scheme of ['light', 'dark']) {
   test(`axe-core: no violations on the popup and the options page (${scheme})`, async () => {
-    await browser.sw.evaluate((h) => chrome.storage.local.set({ history: h, settings: {} }), SAMPLE);
+    await browser.sw.evaluate((h) => chrome.storage.local.set({ history: h, settings: { warmLink: false } }), SAMPLE);
     mkdirSync(ARTIFACTS, { recursive: true });
     const popup = await openPopup(browser);
     await popup.emulateMedia({ colorScheme: scheme });

@@ -170,7 +170,7 @@ test('undo removes the inserted link (textarea and contenteditable)', async () =
 });
 
 test('the insertion template setting is applied as text', async () => {
-  await browser.sw.evaluate(() => chrome.storage.local.set({ settings: { template: 'markdown' } }));
+  await browser.sw.evaluate(() => chrome.storage.local.set({ settings: { template: 'markdown', warmLink: false } }));
   const { page, tabId } = await open('textarea.html');
   await focusTarget(page, { el: field('#field'), caret: 0 });
   await trigger('command', tabId);

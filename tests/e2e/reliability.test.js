@@ -1,23 +1,17 @@
 // Never lose a link, never duplicate a meeting, never trust a page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fake, stubIdentity, readClipboard, waitFor, openPopup, createFromPopup, suite, openPage, allDeleted, MEET, TOKEN } from './harness.js';
+import {
+  fake, stubIdentity, readClipboard, waitFor, openPopup, createFromPopup, suite, openPage, allDeleted, stopWorker as stop, MEET, TOKEN,
+} from './harness.js';
 
 const ALL = new RegExp(MEET.source, 'g');
 let browser;
 suite({ withPages: true, onLaunch: (b) => { browser = b; } });
 
 const open = (name) => openPage(browser, name);
+const stopWorker = () => stop(browser);
 
-
-/** Stops the extension's service worker the way Chrome does when it idles it out. */
-async function stopWorker() {
-  const internals = await browser.context.newPage();
-  await internals.goto('chrome://serviceworker-internals/');
-  await internals.getByText('Stop', { exact: true }).first().click();
-  await waitFor(async () => /Running Status: STOPPED/.test(await internals.evaluate(() => document.body.innerText)), { what: 'worker stopped' });
-  await internals.close();
-}
 
 test('worker stopped during a slow insert: resumed with the same id, one event, link typed into the field', { timeout: 60_000 }, async () => {
   // The insert lands after 4 s; the worker is stopped before that, so its answer is lost.

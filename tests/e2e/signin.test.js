@@ -12,7 +12,7 @@ suite({
   onLaunch: (b) => { browser = b; },
   beforeEachTest: (b) => b.sw.evaluate(async () => {
     await chrome.storage.session.remove(['webSession', 'lastLink']);
-    await chrome.storage.local.remove(['account', 'settings']);
+    await chrome.storage.local.remove('account');
   }),
 });
 
@@ -100,7 +100,7 @@ test('"Use another account" sends prompt=select_account, and then every link use
 
 test('Meet-space source through the web flow: the Meet scope is asked for, then, and its token used', async () => {
   await unavailable('The user turned off browser signin');
-  await browser.sw.evaluate(() => chrome.storage.local.set({ settings: { source: 'space' } }));
+  await browser.sw.evaluate(() => chrome.storage.local.set({ settings: { source: 'space', warmLink: false } }));
   const page = await openPopup(browser);
   const r = await createFromPopup(page);
   assert.equal(r.problem, null, r.problem);

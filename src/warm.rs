@@ -1,0 +1,101 @@
+//! The warm link: one link made before it is asked for, so a trigger needs no network at all.
+//!
+//! Rules (issue "Instant links"): made in the background after a link is delivered, at sign-in and
+//! when the popup opens; kept in `chrome.storage.session` tagged with its account and its kind; handed
+//! out at most once (taken and removed in one turn of the worker's storage queue, so two tabs racing
+//! for it cannot both get it); discarded on sign-out, on an account switch, when the settings no
+//! longer match it, and after [`MAX_AGE_MS`]. Its placeholder event is deleted as soon as the link
+//! exists, exactly like any other (the link outlives the event), so a warm link never leaves an
+//! event behind however long it waits. Only links whose request does not depend on the moment of the
+//! trigger are made ahead: a deleted placeholder, or a Meet space — not a kept event, whose start is
+//! "now".
+
+use crate::settings::{AccessType, LinkSource, Settings};
+use serde::{Deserialize, Serialize};
+
+/// Storage key (`storage.session`).
+pub const KEY: &str = "warmLink";
+/// A warm link older than this is not handed out.
+pub const MAX_AGE_MS: u64 = 60 * 60_000;
+
+/// A link made ahead of time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WarmLink {
+    /// The link.
+    pub url: String,
+    /// The account it was made with ([`crate::auth::account_key`]).
+    pub account: String,
+    /// What it is ([`kind`]).
+    pub kind: String,
+    /// When it was made, ms since the epoch.
+    pub made_ms: u64,
+}
+
+/// What a warm link for `settings` must be, or `None` when none may be made ahead (turned off, or a
+/// kept event).
+pub fn kind(settings: &Settings) -> Option<String> {
+    if !settings.warm_link {
+        return None;
+    }
+    match settings.source {
+        LinkSource::Calendar if settings.keep_event => None,
+        LinkSource::Calendar => Some("calendar".into()),
+        LinkSource::Space => Some(
+            match settings.access_type {
+                AccessType::Open => "space:OPEN",
+                AccessType::Trusted => "space:TRUSTED",
+                AccessType::Restricted => "space:RESTRICTED",
+            }
+            .into(),
+        ),
+    }
+}
+
+impl WarmLink {
+    /// True when this link may be handed out now to `account` under `settings`.
+    pub fn usable(&self, account: &str, settings: &Settings, now_ms: u64) -> bool {
+        self.account == account
+            && kind(settings).as_deref() == Some(self.kind.as_str())
+            && now_ms.saturating_sub(self.made_ms) <= MAX_AGE_MS
+            && crate::link::MeetLink::parse(&self.url).is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn when_a_warm_link_may_be_used() {
+        let base = Settings::default();
+        let warm = WarmLink { url: "https://meet.google.com/abc-defg-hij".into(), account: "web:a@example.com".into(), kind: "calendar".into(), made_ms: 1_000 };
+        let space = Settings { source: LinkSource::Space, access_type: AccessType::Open, ..base.clone() };
+        let table = [
+            ("same account, fresh", &warm, "web:a@example.com", &base, 2_000, true),
+            ("another account", &warm, "web:b@example.com", &base, 2_000, false),
+            ("the browser's account", &warm, "chrome", &base, 2_000, false),
+            ("just at max age", &warm, "web:a@example.com", &base, 1_000 + MAX_AGE_MS, true),
+            ("too old", &warm, "web:a@example.com", &base, 1_001 + MAX_AGE_MS, false),
+            ("turned off", &warm, "web:a@example.com", &Settings { warm_link: false, ..base.clone() }, 2_000, false),
+            ("now keeping events", &warm, "web:a@example.com", &Settings { keep_event: true, ..base.clone() }, 2_000, false),
+            ("now Meet spaces", &warm, "web:a@example.com", &space, 2_000, false),
+        ];
+        for (name, w, account, settings, now, want) in table {
+            assert_eq!(w.usable(account, settings, now), want, "{name}");
+        }
+        let warm_space = WarmLink { kind: "space:OPEN".into(), ..warm.clone() };
+        assert!(warm_space.usable("web:a@example.com", &space, 2_000));
+        assert!(!warm_space.usable("web:a@example.com", &Settings { access_type: AccessType::Restricted, ..space }, 2_000));
+        let bad = WarmLink { url: "javascript:alert(1)".into(), ..warm };
+        assert!(!bad.usable("web:a@example.com", &base, 2_000), "validated again when read");
+    }
+
+    #[test]
+    fn what_may_be_made_ahead() {
+        assert_eq!(kind(&Settings::default()).as_deref(), Some("calendar"));
+        assert_eq!(kind(&Settings { keep_event: true, ..Settings::default() }), None);
+        assert_eq!(kind(&Settings { warm_link: false, ..Settings::default() }), None);
+        assert_eq!(kind(&Settings { source: LinkSource::Space, ..Settings::default() }).as_deref(), Some("space:TRUSTED"));
+    }
+}

@@ -1,0 +1,155 @@
+// The warm link (src/warm.rs): made ahead after a delivery, at sign-in and when the popup opens;
+// handed out once, even to racing triggers; replenished; discarded on sign-out, account switch,
+// setting off and old age; its placeholder deleted like any other.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  suite, fake, openPopup, createFromPopup, openOptions, openPage, allDeleted, waitFor, sleep, stubIdentity, stopWorker,
+  MEET,
+} from './harness.js';
+
+let browser;
+suite({
+  warm: true,
+  withPages: true,
+  onLaunch: (b) => { browser = b; },
+  beforeEachTest: async (b) => {
+    await b.sw.evaluate(async () => {
+      await chrome.storage.local.clear();
+      await chrome.storage.session.clear();
+    });
+  },
+});
+
+const kept = () => browser.sw.evaluate(() => chrome.storage.session.get('warmLink').then((s) => s.warmLink ?? null));
+
+/** Waits until a warm link is kept (other than `not`), its placeholder deleted; returns it. */
+async function warmReady(not = null) {
+  const warm = await waitFor(async () => { const w = await kept(); return w && w.url !== not ? w : null; }, { what: 'a warm link' });
+  await allDeleted();
+  return warm;
+}
+
+async function popupLink() {
+  const popup = await openPopup(browser);
+  const r = await createFromPopup(popup);
+  await popup.close();
+  assert.equal(r.problem, null);
+  assert.match(r.link, MEET);
+  return r.link;
+}
+
+test('opening the popup makes a link ahead; the click takes it with no request, and the next one is made', async () => {
+  const popup = await openPopup(browser);
+  const warm = await warmReady();
+  assert.equal(warm.account, 'chrome');
+  assert.equal(warm.kind, 'calendar');
+  const { inserts: before } = await fake.calls();
+  assert.equal(before.length, 1);
+  const r = await createFromPopup(popup);
+  assert.equal(r.link, warm.url, 'the warm link, made before the click, is the one shown');
+  // Replenished: a new link, made and its placeholder deleted.
+  const next = await warmReady(warm.url);
+  assert.notEqual(next.url, warm.url);
+  const { inserts, deletes } = await fake.calls();
+  assert.equal(inserts.length, 2);
+  assert.equal(deletes.length, 2, 'every placeholder deleted, the warm ones too');
+  const { history } = await browser.sw.evaluate(() => chrome.storage.local.get('history'));
+  assert.deepEqual(history.map((h) => h.url), [warm.url], 'the history lists delivered links only');
+  await popup.close();
+});
+
+test('the shortcut types the warm link into the field', async () => {
+  await openPopup(browser).then((p) => p.close());
+  const warm = await warmReady();
+  const { page, tabId } = await openPage(browser, 'textarea.html');
+  await page.locator('#field').click();
+  await page.evaluate(() => document.getElementById('field').setSelectionRange(0, 0));
+  await browser.sw.evaluate((tabId) => meetlink.onCommand('insert-meet-link', { id: tabId }), tabId);
+  assert.ok((await page.locator('#field').inputValue()).startsWith(warm.url));
+  await page.close();
+  await warmReady(warm.url);
+});
+
+test('used once: two triggers racing for one warm link get two different links', async () => {
+  const popup = await openPopup(browser);
+  const warm = await warmReady();
+  const [a, b] = await popup.evaluate(() => Promise.all([
+    chrome.runtime.sendMessage({ type: 'createLink' }), chrome.runtime.sendMessage({ type: 'createLink' })]));
+  assert.equal(a.type, 'link');
+  assert.equal(b.type, 'link');
+  assert.notEqual(a.link.url, b.link.url);
+  assert.equal([a.link.url, b.link.url].filter((u) => u === warm.url).length, 1, 'the warm link went to exactly one');
+  await popup.close();
+  await warmReady(warm.url);
+  await allDeleted();
+});
+
+test('sign-out discards it; a link made with another account never gets it', async () => {
+  const popup = await openPopup(browser);
+  const warm = await warmReady();
+  await popup.getByRole('button', { name: 'Sign out' }).click();
+  await waitFor(async () => (await kept()) === null, { what: 'discarded on sign-out' });
+  // Switch to another account (web flow): the old account's link is not used, the new one's is made.
+  await fake.config({ auth: { email: 'other@example.com' } });
+  await popup.getByRole('button', { name: 'Use another account' }).click();
+  const theirs = await waitFor(async () => { const w = await kept(); return w?.account === 'web:other@example.com' ? w : null; },
+    { what: "the new account's warm link" });
+  assert.notEqual(theirs.url, warm.url);
+  const link = await createFromPopup(popup);
+  assert.equal(link.link, theirs.url);
+  await popup.close();
+  await allDeleted();
+});
+
+test('too old: not handed out; a fresh link is made instead', async () => {
+  await openPopup(browser).then((p) => p.close());
+  const warm = await warmReady();
+  await browser.sw.evaluate((w) => chrome.storage.session.set({ warmLink: { ...w, madeMs: Date.now() - 61 * 60_000 } }), warm);
+  const link = await popupLink();
+  assert.notEqual(link, warm.url);
+  assert.equal((await fake.calls()).inserts.length >= 2, true);
+  await allDeleted();
+});
+
+test('the setting turns it off: the kept link is discarded and none is made ahead', async () => {
+  await openPopup(browser).then((p) => p.close());
+  await warmReady();
+  const options = await openOptions(browser);
+  await options.getByLabel(/Keep the next link ready/).uncheck();
+  await waitFor(async () => (await kept()) === null, { what: 'discarded when turned off' });
+  await options.close();
+  const inserts = (await fake.calls()).inserts.length;
+  await popupLink();
+  await sleep(1500);
+  assert.equal((await fake.calls()).inserts.length, inserts + 1, 'one link, nothing made ahead');
+  assert.equal(await kept(), null);
+  await allDeleted();
+});
+
+test('making it fails: nothing kept, nothing left behind, the next click takes the normal path', async () => {
+  await fake.faults({ match: 'insert', status: 500, reason: 'backendError', times: 5 });
+  await openPopup(browser).then((p) => p.close());
+  await waitFor(async () => (await fake.calls()).inserts.length >= 5, { what: 'the warm attempt retried', timeout: 30_000 });
+  await sleep(500);
+  assert.equal(await kept(), null);
+  const link = await popupLink();
+  assert.match(link, MEET);
+  await allDeleted();
+});
+
+test('worker stopped while a warm link is made: its placeholder is deleted on the next wake, nobody is told', { timeout: 60_000 }, async () => {
+  await fake.faults({ match: 'insert', kind: 'slow', ms: 3000 });
+  await openPopup(browser).then((p) => p.close());
+  await waitFor(async () => (await fake.calls()).inserts.length === 1, { what: 'warm insert sent' });
+  await stopWorker(browser);
+  await waitFor(async () => (await fake.events()).length === 1, { what: 'the insert lands with nobody listening' });
+  // Any event wakes the worker; it finds the warm record and gives it up: the event is deleted.
+  const popup = await openPopup(browser);
+  await stubIdentity(browser.sw);
+  await popup.close();
+  await openPopup(browser).then((p) => p.close()); // a second wake, with the token stand-in in place
+  await allDeleted();
+  const notes = await browser.sw.evaluate(() => chrome.notifications.getAll());
+  assert.deepEqual(Object.keys(notes), [], 'nobody was waiting for it, so nobody is told');
+});
