@@ -7,7 +7,8 @@
 #   ./build.sh package                        dist/ as a zip for the Chrome Web Store
 #   ./build.sh --browser firefox              a Firefox build in dist-firefox/ (+ meetlink-firefox.zip)
 #   ./build.sh fake [PORT]                    run the fake Google (tests/fake_google) by hand
-#   ./build.sh bench                          measure trigger -> link (popup, shortcut) against the fake
+#   ./build.sh bench                          measure trigger -> link (popup, shortcut; warm link on/off),
+#                                             cold wake, wasm size by crate; against the fake
 #
 # Configuration (environment, or KEY=VALUE lines in an untracked ./meetlink.config):
 #   MEETLINK_CLIENT_ID      OAuth client ID of type "Chrome Extension" (chrome.identity.getAuthToken)
@@ -235,7 +236,11 @@ case "${1:-}" in
       target/bench-venv/bin/pip install -q 'google-api-python-client>=2,<3' 'google-auth>=2,<3'
     fi
     SEED_PYTHON="$ROOT/target/bench-venv/bin/python" MEETLINK_DIST="$ROOT/target/e2e-dist" MEETLINK_FAKE_PORT=$FAKE_PORT \
-      node tests/bench/latency.mjs ;;
+      node tests/bench/latency.mjs
+    # What each dependency costs in the production wasm (twiggy, a cargo tool, installed once).
+    build dist
+    command -v twiggy >/dev/null || cargo install --locked --quiet twiggy
+    echo; python3 tests/bench/size.py target/wasm32-unknown-unknown/release/meetlink.wasm ;;
   fake) exec python3 tests/fake_google/server.py --port "${2:-$FAKE_PORT}" ;;
   -h|--help|help) sed -n '2,17p' "$0" ;;
   *) die "unknown command '$1' (see ./build.sh --help)" ;;

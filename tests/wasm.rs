@@ -6,7 +6,7 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
-use meetlink::calendar::{Conference, EventSpec};
+use meetlink::calendar::{Conference, EventSpec, Making};
 use meetlink::endpoints::Endpoints;
 use meetlink::flow::{delete_outcome, delete_request, Body, CreateFlow, DeleteOutcome, Reply, Step};
 use meetlink::ids::ActionIds;
@@ -37,14 +37,14 @@ async fn control(path: &str, body: &str) {
 #[wasm_bindgen_test]
 async fn insert_then_delete_through_fetch() {
     let e = Endpoints::under(FAKE);
-    let (mut flow, step) = CreateFlow::start(e.clone(), &ids(1), &EventSpec::placeholder("Europe/Berlin", 1_764_095_400_000), 0);
+    let (mut flow, step) = CreateFlow::start(e.clone(), &ids(1), &Making::Event(EventSpec::placeholder("Europe/Berlin", 1_764_095_400_000)), 0);
     let Step::Send(req) = step else { panic!("first step sends") };
     let reply = send(&req, TOKEN).await;
     let Reply::Http { status: 200, body: Body::Event(event), .. } = &reply else { panic!("{reply:?}") };
     assert!(matches!(event.conference(), Conference::Ready(_)));
-    let Step::Done { link, event_id } = flow.on_reply(reply, 0, 0.0) else { panic!("done") };
+    let Step::Done { link, placeholder: Some(event_id) } = flow.on_reply(reply, 0, 0.0) else { panic!("done") };
     assert!(link.as_str().starts_with("https://meet.google.com/"));
-    assert_eq!(event_id, flow.event_id());
+    assert_eq!(Some(event_id.as_str()), flow.event_id());
 
     let del = delete_request(&e, &event_id);
     let first = send(&del, TOKEN).await;
@@ -57,7 +57,7 @@ async fn insert_then_delete_through_fetch() {
 #[wasm_bindgen_test]
 async fn error_envelopes_and_bad_bodies() {
     let e = Endpoints::under(FAKE);
-    let (_, step) = CreateFlow::start(e.clone(), &ids(2), &EventSpec::placeholder("UTC", 0), 0);
+    let (_, step) = CreateFlow::start(e.clone(), &ids(2), &Making::Event(EventSpec::placeholder("UTC", 0)), 0);
     let Step::Send(req) = step else { panic!() };
 
     // A token the fake does not know: 401 authError in the legacy envelope.

@@ -1,12 +1,14 @@
-// Trigger -> link, N runs at each fake latency. Run with ./build.sh bench. Prints distributions;
-// asserts nothing.
+// Trigger -> link, N runs at each fake latency, with and without the warm link; the service worker's
+// cold wake; the wasm size. Run with ./build.sh bench. Prints distributions and ratios to the seed
+// script's flow measured in the same run; asserts nothing.
 //  * popup click -> link shown, measured inside the popup (performance.now);
 //  * shortcut -> link in a textarea: Date.now() in the worker just before onCommand, and in the page
 //    at the `input` event that carries the link (same clock, millisecond resolution).
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fake, pages, launch, stubIdentity, openPopup, variant, FAKE, ROOT } from '../e2e/harness.js';
+import { gzipSync } from 'node:zlib';
+import { fake, pages, launch, stubIdentity, openPopup, variant, stopWorker, waitFor, FAKE, ROOT, DIST } from '../e2e/harness.js';
 
 const RUNS = Number(process.env.RUNS || 20);
 const LATENCIES = (process.env.LATENCIES || '0,100').split(',').map(Number);
@@ -42,39 +44,60 @@ if (SEED_PYTHON) {
   console.log();
 }
 
-// The production manifest has no host permission: requests are CORS requests (with preflights).
-// The e2e build adds one for the fake; measure both.
+// MeetLink with the warm link off (every trigger makes its link: one Calendar round trip) and on (the
+// link was made ahead; before each run the benchmark waits until it is ready, as it is for a user
+// between two links).
+const setWarm = (browser, on) => browser.sw.evaluate((on) => chrome.storage.local.set({ settings: { warmLink: on } }), on);
+const warmReady = (browser) => browser.sw.evaluate(async () => {
+  for (let i = 0; i < 200; i++) {
+    if ((await chrome.storage.session.get('warmLink')).warmLink) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('no warm link after 5 s');
+});
+
+function report(key, label, times) {
+  times.sort((a, b) => a - b);
+  medians[key] = pct(times, 0.5);
+  console.log(`${label} ${fmt(pct(times, 0.5))}  ${fmt(pct(times, 0.9))}  ${fmt(times.at(-1))}`);
+}
+
+// Popup click -> link shown. The production manifest has no host permission (CORS requests, with
+// preflights); the e2e build adds one for the fake. Both are measured without the warm link.
 const builds = [['host permission', undefined], ['CORS only', variant((m) => { m.host_permissions = []; })]];
 console.log(`popup click -> link shown, ${RUNS} runs each after 2 warm-ups (ms)`);
-console.log('build              latency/call   median      p90      max');
+console.log('build              warm link  latency/call   median      p90      max');
 for (const [name, dir] of builds) {
-const browser = await launch(dir);
-try {
-  const page = await openPopup(browser);
-  for (const latency of LATENCIES) {
-    await fake.reset({ latency_ms: latency });
-    await stubIdentity(browser.sw);
-    const times = [];
-    for (let i = 0; i < RUNS + 2; i++) {
-      const ms = await page.evaluate(() => new Promise((resolve) => {
-        const result = document.getElementById('result');
-        const t0 = performance.now();
-        const obs = new MutationObserver(() => {
-          if (!result.hidden) { obs.disconnect(); resolve(performance.now() - t0); }
-        });
-        obs.observe(result, { attributes: true });
-        document.getElementById('create').click();
-      }));
-      if (i >= 2) times.push(ms); // two warm-up runs: the worker and the connection are warm after
-      await new Promise((r) => setTimeout(r, latency * 2 + 50)); // let the placeholder delete finish
+  const browser = await launch(dir);
+  try {
+    const page = await openPopup(browser);
+    for (const warm of dir ? [false] : [false, true]) {
+      await setWarm(browser, warm);
+      for (const latency of LATENCIES) {
+        await fake.reset({ latency_ms: latency });
+        await stubIdentity(browser.sw);
+        const times = [];
+        for (let i = 0; i < RUNS + 2; i++) {
+          if (warm) await warmReady(browser);
+          const ms = await page.evaluate(() => new Promise((resolve) => {
+            const result = document.getElementById('result');
+            const t0 = performance.now();
+            result.hidden = true;
+            const obs = new MutationObserver(() => {
+              if (!result.hidden) { obs.disconnect(); resolve(performance.now() - t0); }
+            });
+            obs.observe(result, { attributes: true });
+            document.getElementById('create').click();
+          }));
+          if (i >= 2) times.push(ms); // two warm-up runs: the worker and the connection are warm after
+          await new Promise((r) => setTimeout(r, latency * 2 + 50)); // let the placeholder delete finish
+        }
+        report(`popup ${name}${warm ? ' warm' : ''}|${latency}`, `${name.padEnd(18)} ${(warm ? 'on' : 'off').padEnd(9)} ${String(latency).padStart(8)} ms`, times);
+      }
     }
-    times.sort((a, b) => a - b);
-    medians[`popup ${name}|${latency}`] = pct(times, 0.5);
-    console.log(`${name.padEnd(18)} ${String(latency).padStart(8)} ms ${fmt(pct(times, 0.5))}  ${fmt(pct(times, 0.9))}  ${fmt(times.at(-1))}`);
+  } finally {
+    await browser.close();
   }
-} finally {
-  await browser.close();
-}
 }
 
 // Shortcut -> link typed into a textarea (the e2e build: the harness calls onCommand, which grants no
@@ -87,37 +110,65 @@ await pages.start();
     await page.goto(pages.url('textarea.html'));
     const tabId = await browser.sw.evaluate(async (url) => (await chrome.tabs.query({ url }))[0].id, page.url());
     console.log(`\nshortcut -> link in a textarea, ${RUNS} runs each after 2 warm-ups (ms)`);
-    console.log('latency/call   median      p90      max');
-    for (const latency of LATENCIES) {
-      await fake.reset({ latency_ms: latency });
-      await stubIdentity(browser.sw);
-      const times = [];
-      for (let i = 0; i < RUNS + 2; i++) {
-        await page.evaluate(() => {
-          const f = document.getElementById('field');
-          f.value = '';
-          f.focus();
-          window.typedAt = new Promise((resolve) => f.addEventListener('input', () => resolve(Date.now()), { once: true }));
-        });
-        const t0 = await browser.sw.evaluate(async (tabId) => {
-          const t0 = Date.now();
-          meetlink.onCommand('insert-meet-link', { id: tabId });
-          return t0;
-        }, tabId);
-        const t1 = await page.evaluate(() => window.typedAt);
-        if (i >= 2) times.push(t1 - t0);
-        await new Promise((r) => setTimeout(r, latency * 2 + 50));
+    console.log('warm link  latency/call   median      p90      max');
+    for (const warm of [false, true]) {
+      await setWarm(browser, warm);
+      for (const latency of LATENCIES) {
+        await fake.reset({ latency_ms: latency });
+        await stubIdentity(browser.sw);
+        const times = [];
+        for (let i = 0; i < RUNS + 2; i++) {
+          if (warm) await warmReady(browser);
+          await page.evaluate(() => {
+            const f = document.getElementById('field');
+            f.value = '';
+            f.focus();
+            window.typedAt = new Promise((resolve) => f.addEventListener('input', () => resolve(Date.now()), { once: true }));
+          });
+          const t0 = await browser.sw.evaluate(async (tabId) => {
+            const t0 = Date.now();
+            meetlink.onCommand('insert-meet-link', { id: tabId });
+            return t0;
+          }, tabId);
+          const t1 = await page.evaluate(() => window.typedAt);
+          if (i >= 2) times.push(t1 - t0);
+          await new Promise((r) => setTimeout(r, latency * 2 + 50));
+        }
+        report(`shortcut${warm ? ' warm' : ''}|${latency}`, `${(warm ? 'on' : 'off').padEnd(9)} ${String(latency).padStart(8)} ms`, times);
       }
-      times.sort((a, b) => a - b);
-      medians[`shortcut|${latency}`] = pct(times, 0.5);
-      console.log(`${String(latency).padStart(8)} ms ${fmt(pct(times, 0.5))}  ${fmt(pct(times, 0.9))}  ${fmt(times.at(-1))}`);
     }
+
+    // Cold wake: the worker is stopped as Chrome idles it out, then woken by a message from an
+    // extension page. "ready" is the worker's own clock from its start to the wasm being instantiated
+    // (performance.mark in background.js); "first answer" is the page's clock from sending the
+    // message to the answer (worker start + wasm + handling the message).
+    console.log(`\nservice worker cold wake, ${RUNS} runs (ms)`);
+    console.log('measure                 median      p90      max');
+    const popup = await openPopup(browser);
+    const ready = [];
+    const answer = [];
+    for (let i = 0; i < RUNS; i++) {
+      await stopWorker(browser);
+      answer.push(await popup.evaluate(async () => {
+        const t0 = performance.now();
+        await chrome.runtime.sendMessage({ type: 'getSettings' });
+        return performance.now() - t0;
+      }));
+      const sw = await waitFor(() => browser.context.serviceWorkers().find((w) => w.url().includes(browser.id)), { what: 'worker' });
+      ready.push(await waitFor(() => sw.evaluate(() => performance.getEntriesByName('meetlink-ready')[0]?.startTime), { what: 'ready mark' }));
+    }
+    report('cold ready|', 'start -> wasm ready   ', ready);
+    report('cold answer|', 'message -> answer     ', answer);
   } finally {
     await browser.close();
   }
 }
 pages.stop();
 fake.stop();
+
+// Size: the wasm the worker parses on every wake.
+const wasm = readFileSync(join(DIST, 'pkg', 'meetlink_bg.wasm'));
+console.log(`\nwasm (e2e build, after wasm-opt): ${wasm.length} bytes raw, ${gzipSync(wasm, { level: 9 }).length} bytes gzipped`);
 
 if (SEED_PYTHON) {
   console.log('\nspeed-up over the seed flow (seed median / MeetLink median, same run, same fake)');

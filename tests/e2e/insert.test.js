@@ -11,7 +11,7 @@ suite({
   withPages: true,
   onLaunch: (b) => { browser = b; },
   beforeEachTest: async (b) => {
-    await b.sw.evaluate(() => chrome.storage.local.remove('settings'));
+    await b.sw.evaluate(() => chrome.storage.local.set({ settings: { warmLink: false } }));
     await writeClipboard('');
   },
 });

@@ -1,0 +1,58 @@
+"""What each crate costs in the wasm, after wasm-opt: `python3 size.py path/to/meetlink.wasm`.
+
+Optimises a copy with names kept (`wasm-opt -Oz -g`, the same passes as build.sh), runs wasm-bindgen
+on it as build.sh does (`--keep-debug`, so the names stay; wasm-bindgen's describe functions go),
+lists every function and data segment with twiggy, and adds their sizes up by the crate the item's
+path starts with (for `<T as Trait>::f`, the crate of T, or of the trait when T is a primitive). The
+names section is left out, so the total is the shipped wasm's size within a few percent.
+"""
+import csv, io, re, subprocess, sys, tempfile, collections
+
+FLAGS = ["-Oz", "-g", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
+         "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue"]
+PRIMITIVE = re.compile(r"^(\[|&|\*|\(|f32|f64|u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|i128|isize|bool|char|str|dyn )")
+
+
+def crate_of(name):
+    if name.startswith("data") or name.startswith("data segment"):
+        return "(data: strings and tables)"
+    n = name.lstrip("<")
+    if PRIMITIVE.match(n) and " as " in n:
+        n = n.split(" as ", 1)[1]
+    m = re.match(r"([A-Za-z_][A-Za-z0-9_]*)", n)
+    if not m:
+        return "(other)"
+    crate = m.group(1)
+    if crate in ("core", "alloc", "std", "dlmalloc", "__rustc", "__rdl_alloc", "__rdl_dealloc", "__rdl_realloc"):
+        return "std (core, alloc, dlmalloc)"
+    if crate.startswith("__wbg") or crate.startswith("__wbindgen") or crate in ("wasm_bindgen", "export", "import", "table", "elem"):
+        return "wasm_bindgen"
+    if crate.startswith("byn"):  # functions binaryen merged ("byn$mgfn-shared$<mangled>")
+        return "(merged by wasm-opt)"
+    if crate.startswith("serde"):
+        return crate.replace("serde_core", "serde")
+    return crate
+
+
+def main(path):
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["wasm-opt", *FLAGS, "-o", f"{tmp}/meetlink.wasm", path], check=True)
+        subprocess.run(["wasm-bindgen", "--target", "web", "--no-typescript", "--keep-debug", "--out-dir", f"{tmp}/pkg",
+                        f"{tmp}/meetlink.wasm"], check=True)
+        text = subprocess.run(["twiggy", "top", "-n", "1000000", "--format", "csv", f"{tmp}/pkg/meetlink_bg.wasm"],
+                              check=True, capture_output=True, text=True).stdout
+    sizes = collections.Counter()
+    for row in csv.DictReader(io.StringIO(text)):
+        name, size = row["Name"], int(row["ShallowSize"])
+        if name.startswith("custom section") or "subsection" in name:
+            continue
+        sizes[crate_of(name)] += size
+    total = sum(sizes.values())
+    print(f"wasm by crate (after wasm-opt -Oz, names kept to attribute; {total} bytes counted)")
+    print("crate                              bytes      %")
+    for crate, size in sizes.most_common(14):
+        print(f"{crate:32} {size:8}  {100 * size / total:5.1f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
