@@ -81,8 +81,9 @@ async fn handle(request: Request) -> Response {
             })
             .await;
             let response = settings_response().await;
-            if matches!(&response, Response::Settings { settings, .. } if !settings.warm_link) {
-                action::discard_warm().await;
+            match &response {
+                Response::Settings { settings, .. } if !settings.warm_link => action::discard_warm().await,
+                _ => action::replenish(), // on, or another kind of link now: have one ready
             }
             response
         }
