@@ -57,6 +57,14 @@ pub enum Making {
     Space(AccessType),
 }
 
+/// The OAuth scope a link source needs.
+pub fn scope_for(source: LinkSource) -> &'static str {
+    match source {
+        LinkSource::Calendar => SCOPE,
+        LinkSource::Space => MEET_SCOPE,
+    }
+}
+
 impl Making {
     /// What `settings` ask for, starting now.
     pub fn from(settings: &Settings, time_zone: &str, now_ms: u64) -> Self {
@@ -68,10 +76,7 @@ impl Making {
 
     /// The OAuth scope it needs.
     pub fn scope(&self) -> &'static str {
-        match self {
-            Making::Event(_) => SCOPE,
-            Making::Space(_) => MEET_SCOPE,
-        }
+        scope_for(self.source())
     }
 
     /// The history's label for it.

@@ -39,10 +39,7 @@ async fn current_settings() -> Settings {
 
 /// The OAuth scope the chosen link source needs.
 async fn link_scope() -> &'static str {
-    match current_settings().await.source {
-        settings::LinkSource::Calendar => crate::calendar::SCOPE,
-        settings::LinkSource::Space => crate::calendar::MEET_SCOPE,
-    }
+    crate::calendar::scope_for(current_settings().await.source)
 }
 
 async fn settings_response() -> Response {
