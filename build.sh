@@ -90,7 +90,8 @@ build() {
     # fails with "WebAssembly.Table.set(): Argument 1 is invalid for table"). What wasm-bindgen adds
     # afterwards is a few hundred bytes of glue.
     wasm-opt "${WASM_OPT_FLAGS[@]}" -o "$pkg.tmp/opt/meetlink.wasm" "$wasm"
-    wasm-bindgen --target web --no-typescript --out-dir "$pkg.tmp" "$pkg.tmp/opt/meetlink.wasm"
+    wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
+      --out-dir "$pkg.tmp" "$pkg.tmp/opt/meetlink.wasm"
     rm -rf "$pkg.tmp/opt" "$pkg" && mv "$pkg.tmp" "$pkg"
   fi
   rm -rf "$out" && mkdir -p "$out"

@@ -97,6 +97,26 @@ test('"Clear all" asks for a second click, then empties the history', async () =
   await popup.close();
 });
 
+test('the popup is usable by keyboard alone: Enter makes a link, Tab reaches every control', async () => {
+  await browser.sw.evaluate((h) => chrome.storage.local.set({ history: h }), [
+    { url: 'https://meet.google.com/abc-defg-hij', createdMs: Date.now(), source: 'popup', title: 'Google Meet', account: null, kind: 'calendar' }]);
+  const popup = await openPopup(browser);
+  await waitFor(async () => (await items(popup).count()) === 1, { what: 'entry' });
+  assert.equal(await popup.evaluate(() => document.activeElement.id), 'create', 'focus starts on the main action');
+  await popup.keyboard.press('Enter');
+  await waitFor(async () => !(await popup.locator('#result').isHidden()), { what: 'a link from Enter' });
+  const reached = new Set();
+  for (let i = 0; i < 16; i++) {
+    await popup.keyboard.press('Tab');
+    reached.add(await popup.evaluate(() => document.activeElement.id || document.activeElement.getAttribute('aria-label')));
+  }
+  for (const want of ['create', 'link', 'copy', 'clear', 'switch', 'signout', 'options']) {
+    assert.ok(reached.has(want), `${want} reachable: ${[...reached]}`);
+  }
+  assert.ok([...reached].some((x) => /^Remove /.test(x ?? '')), 'history entries reachable');
+  await popup.close();
+});
+
 // ---- accessibility and the README's screenshots --------------------------------------------------
 const SAMPLE = [
   { url: 'https://meet.google.com/abc-defg-hij', createdMs: Date.parse('2026-11-25T09:30:00Z'), source: 'popup', title: 'Design review', account: 'ana@example.com', kind: 'calendar' },

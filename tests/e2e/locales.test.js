@@ -1,5 +1,5 @@
-// Every locale loads (Chrome refuses an extension with a broken messages.json) and the popup shows
-// its own language with no message missing.
+// Every locale loads (Chrome refuses an extension with a broken messages.json) and the popup and the
+// options page show their own language with no message missing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -21,6 +21,15 @@ for (const lang of ['de', 'fr', 'es', 'ja']) {
       assert.equal(await page.locator('html').getAttribute('lang'), lang);
       const text = await page.evaluate(() => document.body.innerText);
       assert.ok(!/__MSG_|problem_|copied_|account[A-Z]/.test(text), `no raw key in: ${text}`);
+      // The options page too: every label in that language, no key left raw.
+      const options = await browser.context.newPage();
+      await options.goto(`chrome-extension://${browser.id}/options.html`);
+      await options.waitForSelector('body[data-ready]');
+      assert.equal(await options.locator('h1').textContent(), messages.optionsTitle.message);
+      assert.equal(await options.locator('label[for=title]').textContent(), messages.optTitle.message);
+      assert.equal(await options.locator('html').getAttribute('lang'), lang);
+      const optionsText = await options.evaluate(() => document.body.innerText);
+      assert.ok(!/__MSG_|problem_|^opt[A-Z]|section[A-Z]|template[A-Z]|access[A-Z]/m.test(optionsText), `no raw key in: ${optionsText}`);
       // The menu title comes from the same locale.
       assert.equal(await browser.sw.evaluate(() => chrome.i18n.getMessage('menuInsert')), messages.menuInsert.message);
     } finally {
