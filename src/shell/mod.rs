@@ -53,9 +53,9 @@ async fn handle(request: Request) -> Response {
             // The popup is open: a click is likely, so have a link ready for it.
             action::replenish();
             Response::State {
-            configured: token::configured(),
-            last: action::last_link().await,
-            account: token::account(link_scope().await).await,
+                configured: token::configured(),
+                last: action::last_link().await,
+                account: token::account(link_scope().await).await,
             }
         }
         Request::SwitchAccount {} => match token::switch_account(link_scope().await).await {
