@@ -269,6 +269,15 @@ export async function createFromPopup(page, { timeout = 40_000 } = {}) {
   }), ms);
 }
 
+/** Opens the popup, makes one link, closes it; returns the link (and fails on a problem). */
+export async function popupLink(browser) {
+  const popup = await openPopup(browser);
+  const r = await createFromPopup(popup);
+  await popup.close();
+  if (r.problem !== null || !MEET.test(r.link ?? '')) throw new Error(`no link: ${r.problem}`);
+  return r.link;
+}
+
 /** The clipboard's text, read from an ordinary page (headless Chromium has one clipboard). */
 export async function readClipboard(browser) {
   const page = await browser.context.newPage();

@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  suite, fake, allDeleted, openPopup, createFromPopup, openOptions, settingsOf, stubIdentity, identityCalls,
-  sleep, waitFor, SCOPE, MEET,
+  suite, fake, allDeleted, popupLink, openOptions, settingsOf, stubIdentity, identityCalls,
+  sleep, waitFor, SCOPE,
 } from './harness.js';
 
 const ZONE = 'America/New_York';
@@ -18,18 +18,9 @@ suite({
   beforeEachTest: (b) => b.sw.evaluate(() => chrome.storage.local.clear().then(() => chrome.storage.local.set({ settings: { warmLink: false } }))),
 });
 
-async function createOne() {
-  const popup = await openPopup(browser);
-  const r = await createFromPopup(popup);
-  await popup.close();
-  assert.equal(r.problem, null);
-  assert.match(r.link, MEET);
-  return r.link;
-}
-
 test('defaults: a transparent 30-minute "Google Meet" placeholder, deleted; only the Calendar scope asked for', async () => {
   const t0 = Date.now();
-  await createOne();
+  await popupLink(browser);
   const { inserts } = await fake.calls();
   assert.equal(inserts.length, 1);
   const body = inserts[0].body;
@@ -57,7 +48,7 @@ test('title, length and "keep it": a real event from now for that length in the 
   await page.close();
 
   const t0 = Date.now();
-  const link = await createOne();
+  const link = await popupLink(browser);
   const { inserts } = await fake.calls();
   const body = inserts[0].body;
   assert.equal(body.summary, 'Design review');
@@ -87,7 +78,7 @@ for (const access of ['OPEN', 'RESTRICTED']) {
     await waitFor(async () => (await settingsOf(page)).settings.accessType === access, { what: 'access saved' });
     await page.close();
 
-    const link = await createOne();
+    const link = await popupLink(browser);
     const { log, inserts } = await fake.calls();
     assert.equal(inserts.length, 0, 'no calendar event at all');
     const creates = log.filter((r) => r.method === 'POST' && r.path === '/v2/spaces');

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  suite, fake, openPopup, createFromPopup, openOptions, openPage, allDeleted, waitFor, sleep, stubIdentity, stopWorker,
+  suite, fake, openPopup, createFromPopup, popupLink, openOptions, openPage, allDeleted, waitFor, sleep, stubIdentity, stopWorker,
   MEET,
 } from './harness.js';
 
@@ -28,15 +28,6 @@ async function warmReady(not = null) {
   const warm = await waitFor(async () => { const w = await kept(); return w && w.url !== not ? w : null; }, { what: 'a warm link' });
   await allDeleted();
   return warm;
-}
-
-async function popupLink() {
-  const popup = await openPopup(browser);
-  const r = await createFromPopup(popup);
-  await popup.close();
-  assert.equal(r.problem, null);
-  assert.match(r.link, MEET);
-  return r.link;
 }
 
 test('opening the popup makes a link ahead; the click takes it with no request, and the next one is made', async () => {
@@ -106,7 +97,7 @@ test('too old: not handed out; a fresh link is made instead', async () => {
   await openPopup(browser).then((p) => p.close());
   const warm = await warmReady();
   await browser.sw.evaluate((w) => chrome.storage.session.set({ warmLink: { ...w, madeMs: Date.now() - 61 * 60_000 } }), warm);
-  const link = await popupLink();
+  const link = await popupLink(browser);
   assert.notEqual(link, warm.url);
   assert.equal((await fake.calls()).inserts.length >= 2, true);
   await allDeleted();
@@ -120,7 +111,7 @@ test('the setting turns it off: the kept link is discarded and none is made ahea
   await waitFor(async () => (await kept()) === null, { what: 'discarded when turned off' });
   await options.close();
   const inserts = (await fake.calls()).inserts.length;
-  await popupLink();
+  await popupLink(browser);
   await sleep(1500);
   assert.equal((await fake.calls()).inserts.length, inserts + 1, 'one link, nothing made ahead');
   assert.equal(await kept(), null);
@@ -133,7 +124,7 @@ test('making it fails: nothing kept, nothing left behind, the next click takes t
   await waitFor(async () => (await fake.calls()).inserts.length >= 5, { what: 'the warm attempt retried', timeout: 30_000 });
   await sleep(500);
   assert.equal(await kept(), null);
-  const link = await popupLink();
+  const link = await popupLink(browser);
   assert.match(link, MEET);
   await allDeleted();
 });
