@@ -56,6 +56,23 @@ const warmReady = (browser) => browser.sw.evaluate(async () => {
   throw new Error('no warm link after 5 s');
 });
 
+/**
+ * RUNS timed runs of `once` (after 2 warm-ups: the worker and the connection are warm after), each
+ * followed by a pause for the placeholder delete; with the warm link on, each waits for it first.
+ */
+async function series(browser, warm, latency, once) {
+  await fake.reset({ latency_ms: latency });
+  await stubIdentity(browser.sw);
+  const times = [];
+  for (let i = 0; i < RUNS + 2; i++) {
+    if (warm && i > 0) await warmReady(browser); // made after the previous delivery
+    const ms = await once();
+    if (i >= 2) times.push(ms);
+    await new Promise((r) => setTimeout(r, latency * 2 + 50));
+  }
+  return times;
+}
+
 function report(key, label, times) {
   times.sort((a, b) => a - b);
   medians[key] = pct(times, 0.5);
@@ -74,24 +91,16 @@ for (const [name, dir] of builds) {
     for (const warm of dir ? [false] : [false, true]) {
       await setWarm(browser, warm);
       for (const latency of LATENCIES) {
-        await fake.reset({ latency_ms: latency });
-        await stubIdentity(browser.sw);
-        const times = [];
-        for (let i = 0; i < RUNS + 2; i++) {
-          if (warm && i > 0) await warmReady(browser); // made after the previous delivery
-          const ms = await page.evaluate(() => new Promise((resolve) => {
-            const result = document.getElementById('result');
-            const t0 = performance.now();
-            result.hidden = true;
-            const obs = new MutationObserver(() => {
-              if (!result.hidden) { obs.disconnect(); resolve(performance.now() - t0); }
-            });
-            obs.observe(result, { attributes: true });
-            document.getElementById('create').click();
-          }));
-          if (i >= 2) times.push(ms); // two warm-up runs: the worker and the connection are warm after
-          await new Promise((r) => setTimeout(r, latency * 2 + 50)); // let the placeholder delete finish
-        }
+        const times = await series(browser, warm, latency, () => page.evaluate(() => new Promise((resolve) => {
+          const result = document.getElementById('result');
+          const t0 = performance.now();
+          result.hidden = true;
+          const obs = new MutationObserver(() => {
+            if (!result.hidden) { obs.disconnect(); resolve(performance.now() - t0); }
+          });
+          obs.observe(result, { attributes: true });
+          document.getElementById('create').click();
+        })));
         report(`popup ${name}${warm ? ' warm' : ''}|${latency}`, `${name.padEnd(18)} ${(warm ? 'on' : 'off').padEnd(9)} ${String(latency).padStart(8)} ms`, times);
       }
     }
@@ -114,11 +123,7 @@ await pages.start();
     for (const warm of [false, true]) {
       await setWarm(browser, warm);
       for (const latency of LATENCIES) {
-        await fake.reset({ latency_ms: latency });
-        await stubIdentity(browser.sw);
-        const times = [];
-        for (let i = 0; i < RUNS + 2; i++) {
-          if (warm && i > 0) await warmReady(browser); // made after the previous delivery
+        const times = await series(browser, warm, latency, async () => {
           await page.evaluate(() => {
             const f = document.getElementById('field');
             f.value = '';
@@ -130,10 +135,8 @@ await pages.start();
             meetlink.onCommand('insert-meet-link', { id: tabId });
             return t0;
           }, tabId);
-          const t1 = await page.evaluate(() => window.typedAt);
-          if (i >= 2) times.push(t1 - t0);
-          await new Promise((r) => setTimeout(r, latency * 2 + 50));
-        }
+          return (await page.evaluate(() => window.typedAt)) - t0;
+        });
         report(`shortcut${warm ? ' warm' : ''}|${latency}`, `${(warm ? 'on' : 'off').padEnd(9)} ${String(latency).padStart(8)} ms`, times);
       }
     }
