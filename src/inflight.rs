@@ -71,8 +71,11 @@ pub struct Inflight {
 pub enum OnWake {
     /// Finish it.
     Resume,
-    /// Too old or tried too often: give up, clean up its event, tell the user.
-    GiveUp,
+    /// Give up: clean up its event, and tell the user if `tell` (someone was waiting for the link).
+    GiveUp {
+        /// Tell the user (false for a warm link: nobody asked for it yet).
+        tell: bool,
+    },
 }
 
 impl Inflight {
@@ -128,9 +131,11 @@ impl Inflight {
 
     /// Decides what a waking worker does with this record.
     pub fn on_wake(&self, now_ms: u64) -> OnWake {
-        // Nobody waits for a warm link: its event is cleaned up and the next trigger makes another.
-        if self.destination == (Destination::Warm {}) || now_ms.saturating_sub(self.started_ms) > MAX_AGE_MS || self.resumes >= MAX_RESUMES {
-            OnWake::GiveUp
+        // Nobody waits for a warm link: its event is cleaned up, silently; the next trigger makes another.
+        if self.destination == (Destination::Warm {}) {
+            OnWake::GiveUp { tell: false }
+        } else if now_ms.saturating_sub(self.started_ms) > MAX_AGE_MS || self.resumes >= MAX_RESUMES {
+            OnWake::GiveUp { tell: true }
         } else {
             OnWake::Resume
         }
@@ -177,10 +182,10 @@ mod tests {
         let r = record(Destination::Popup {});
         assert_eq!(r.on_wake(5000), OnWake::Resume);
         assert_eq!(r.on_wake(5000 + MAX_AGE_MS), OnWake::Resume);
-        assert_eq!(r.on_wake(5001 + MAX_AGE_MS), OnWake::GiveUp);
-        assert_eq!(Inflight { resumes: MAX_RESUMES, ..r.clone() }.on_wake(5000), OnWake::GiveUp);
+        assert_eq!(r.on_wake(5001 + MAX_AGE_MS), OnWake::GiveUp { tell: true });
+        assert_eq!(Inflight { resumes: MAX_RESUMES, ..r.clone() }.on_wake(5000), OnWake::GiveUp { tell: true });
         assert_eq!(Inflight { resumes: MAX_RESUMES - 1, ..r }.on_wake(5000), OnWake::Resume);
-        assert_eq!(record(Destination::Warm {}).on_wake(5000), OnWake::GiveUp, "a warm link's event is cleaned up, not resumed");
+        assert_eq!(record(Destination::Warm {}).on_wake(5000), OnWake::GiveUp { tell: false }, "a warm link's event is cleaned up, not resumed, nobody told");
     }
 
     #[test]

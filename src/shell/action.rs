@@ -282,7 +282,7 @@ pub async fn resume_orphans() {
         };
         found = true;
         match record.on_wake(now_ms()) {
-            OnWake::GiveUp => {
+            OnWake::GiveUp { tell } => {
                 let _ = chrome::session_remove(&key).await;
                 match (record.event_to_clean().map(str::to_owned), token::get(false, SCOPE).await) {
                     (None, _) => {}
@@ -297,7 +297,7 @@ pub async fn resume_orphans() {
                         .await;
                     }
                 }
-                if record.destination != (Destination::Warm {}) {
+                if tell {
                     super::deliver::tell_failure(&record.destination, Problem::Interrupted).await;
                 }
             }
