@@ -60,7 +60,8 @@ pub async fn edit_history(edit: impl FnOnce(Vec<Entry>) -> Vec<Entry> + 'static)
 pub struct Made {
     /// The link.
     pub link: MeetLink,
-    key: String,
+    /// The in-flight record (none for a warm link: it was made ahead, by its own record).
+    key: Option<String>,
     making: Making,
 }
 
@@ -69,7 +70,9 @@ impl Made {
     /// the next one ahead.
     pub async fn delivered(self, source: Source) {
         replenish();
-        let _ = chrome::session_remove(&self.key).await;
+        if let Some(key) = &self.key {
+            let _ = chrome::session_remove(key).await;
+        }
         let _ = chrome::session_set(&object(&[(LAST_LINK, to_js(&self.link))])).await;
         let entry = Entry {
             title: self.making.title().to_owned(),
@@ -87,7 +90,7 @@ pub async fn create_link(interactive: bool, destination: Destination, settings: 
     let making = Making::from(settings, &chrome::time_zone(), now_ms());
     let token = token::get(interactive, making.scope()).await?;
     if let Some(link) = take_warm(&token.account, settings).await {
-        return Ok(Made { link, key: String::new(), making });
+        return Ok(Made { link, key: None, making });
     }
     let record = Inflight::new(&ActionIds::from_random(&chrome::random32()), &making, destination, now_ms());
     run(record, token).await
@@ -152,8 +155,9 @@ async fn make_warm() {
     }
     let record = Inflight::new(&ActionIds::from_random(&chrome::random32()), &making, Destination::Warm {}, now_ms());
     let account = token.account.clone();
+    let key = record.key();
     let Ok(made) = run(record, token).await else { return };
-    let _ = chrome::session_remove(&made.key).await;
+    let _ = chrome::session_remove(&key).await;
     if GENERATION.with(Cell::get) == generation {
         let warm = WarmLink { url: made.link.as_str().to_owned(), account, kind, made_ms: now_ms() };
         let _ = chrome::session_set(&object(&[(warm::KEY, to_js(&warm))])).await;
@@ -190,7 +194,7 @@ async fn run(record: Inflight, mut token: token::Token) -> Result<Made, Problem>
                 if let Some(event_id) = placeholder {
                     wasm_bindgen_futures::spawn_local(delete_placeholder(event_id, token, 0));
                 }
-                break Ok(Made { link, key: key.clone(), making });
+                break Ok(Made { link, key: Some(key.clone()), making });
             }
             Step::Fail { problem, cleanup } => {
                 if let Some(event_id) = cleanup {
