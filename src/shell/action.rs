@@ -33,18 +33,21 @@ thread_local! {
     static STORAGE_TURN: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
 }
 
-/// Runs `update` after every earlier one has finished (within this worker instance).
-pub async fn in_turn<F: std::future::Future<Output = ()> + 'static>(update: F) {
+/// Runs `update` after every earlier one has finished (within this worker instance); its result.
+pub async fn in_turn<T: 'static>(update: impl std::future::Future<Output = T> + 'static) -> Option<T> {
     let previous = STORAGE_TURN.with(|t| t.borrow().clone());
+    let result: Rc<RefCell<Option<T>>> = Rc::default();
+    let slot = result.clone();
     let mine = wasm_bindgen_futures::future_to_promise(async move {
         if let Some(p) = previous {
             let _ = wasm_bindgen_futures::JsFuture::from(p).await;
         }
-        update.await;
+        *slot.borrow_mut() = Some(update.await);
         Ok(JsValue::UNDEFINED)
     });
     STORAGE_TURN.with(|t| *t.borrow_mut() = Some(mine.clone()));
     let _ = wasm_bindgen_futures::JsFuture::from(mine).await;
+    result.take()
 }
 
 /// Changes the stored history with `edit`, in turn with every other change.
@@ -107,17 +110,15 @@ thread_local! {
 /// Takes the warm link if there is one: removed from storage in one turn of the storage queue, so
 /// it is handed out once. Returned only if it suits `account` and `settings`; otherwise discarded.
 async fn take_warm(account: &str, settings: &Settings) -> Option<MeetLink> {
-    let taken: Rc<RefCell<JsValue>> = Rc::default();
-    let slot = taken.clone();
-    in_turn(async move {
+    let taken = in_turn(async {
         let stored = chrome::session_value(warm::KEY).await;
         if !stored.is_undefined() {
             let _ = chrome::session_remove(warm::KEY).await;
         }
-        *slot.borrow_mut() = stored;
+        stored
     })
-    .await;
-    let warm: WarmLink = serde_wasm_bindgen::from_value(taken.take()).ok()?;
+    .await?;
+    let warm: WarmLink = serde_wasm_bindgen::from_value(taken).ok()?;
     warm.usable(account, settings, now_ms()).then(|| MeetLink::parse(&warm.url)).flatten()
 }
 

@@ -42,9 +42,8 @@ async fn link_scope() -> &'static str {
     crate::calendar::scope_for(current_settings().await.source)
 }
 
-async fn settings_response() -> Response {
-    let managed = managed_choices().await;
-    Response::Settings { settings: settings::resolve(&local_choices().await, &managed), locked: settings::locked(&managed) }
+fn settings_response(local: &Choices, managed: &Choices) -> Response {
+    Response::Settings { settings: settings::resolve(local, managed), locked: settings::locked(managed) }
 }
 
 async fn handle(request: Request) -> Response {
@@ -69,15 +68,21 @@ async fn handle(request: Request) -> Response {
             token::sign_out().await;
             Response::SignedOut
         }
-        Request::GetSettings {} => settings_response().await,
+        Request::GetSettings {} => settings_response(&local_choices().await, &managed_choices().await),
         Request::SaveSettings { changes } => {
+            let managed = managed_choices().await;
             // In turn: two quick changes (a title being typed, a box ticked) never overwrite each other.
-            action::in_turn(async move {
-                let stored = settings::apply(local_choices().await, changes, &managed_choices().await);
-                let _ = chrome::local_set(&object(&[(SETTINGS, to_js(&stored))])).await;
+            let stored = action::in_turn({
+                let managed = managed.clone();
+                async move {
+                    let stored = settings::apply(local_choices().await, changes, &managed);
+                    let _ = chrome::local_set(&object(&[(SETTINGS, to_js(&stored))])).await;
+                    stored
+                }
             })
-            .await;
-            let response = settings_response().await;
+            .await
+            .unwrap_or_default();
+            let response = settings_response(&stored, &managed);
             match &response {
                 Response::Settings { settings, .. } if !settings.warm_link => action::discard_warm().await,
                 _ => action::replenish(), // on, or another kind of link now: have one ready
