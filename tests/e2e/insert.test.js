@@ -10,10 +10,7 @@ let browser;
 suite({
   withPages: true,
   onLaunch: (b) => { browser = b; },
-  beforeEachTest: async (b) => {
-    await b.sw.evaluate(() => chrome.storage.local.set({ settings: { warmLink: false } }));
-    await writeClipboard('');
-  },
+  beforeEachTest: () => writeClipboard(''), // settings: the suite's (warm link off, nothing else)
 });
 
 async function writeClipboard(text) {
