@@ -184,7 +184,7 @@ cmd_test() {
   run_layer "native: cargo test" cargo test --locked
   run_layer "lint: clippy (native and wasm)" bash -c \
     'cargo clippy --quiet --locked --all-targets -- -D warnings && cargo clippy --quiet --locked --target wasm32-unknown-unknown -- -D warnings'
-  # Layer 2: the shell's fetch + serde path in headless Chromium, against the fake Google.
+  # Layer 2: the shell's fetch + JSON path in headless Chromium, against the fake Google.
   local wport=7358
   start_fake $wport
   run_layer "wasm: wasm-bindgen-test in headless Chromium" env \

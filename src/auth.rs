@@ -4,7 +4,7 @@
 //! kept for the session. google-apis.md §4.4–4.5 and §5.1.
 
 use crate::errors::Problem;
-use serde::{Deserialize, Serialize};
+use crate::json::{FromJson, Json, Obj, ToJson};
 
 /// The scopes of the web flow: the one API scope the link source needs (Calendar, or Meet for
 /// spaces), plus `openid email` to show which account links are made with.
@@ -136,8 +136,7 @@ pub fn classify_flow_error(message: &str) -> Problem {
 
 /// The web-flow sign-in kept in `chrome.storage.session` (cleared when the browser closes; never in
 /// `storage.local`, never sent to a page).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebSession {
     /// The access token.
     pub token: String,
@@ -146,7 +145,6 @@ pub struct WebSession {
     /// The account, once known (tokeninfo), for the popup and `login_hint`.
     pub email: Option<String>,
     /// The scopes the token carries (with `include_granted_scopes`, every one granted so far).
-    #[serde(default)]
     pub scopes: Vec<String>,
 }
 
@@ -171,8 +169,7 @@ impl WebSession {
 }
 
 /// Which path a token came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Via {
     /// `getAuthToken`: the Chrome profile's account.
     Chrome,
@@ -190,8 +187,7 @@ pub fn account_key(via: Via, email: Option<&str>) -> String {
 }
 
 /// Who links are made as, for the popup.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
     /// The path.
     pub via: Via,
@@ -201,11 +197,59 @@ pub struct Account {
 
 /// Which sign-in the user chose; kept in `storage.local` so it outlives the session. It holds no
 /// token and no account: those stay in `storage.session`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AccountChoice {
     /// The user chose "Use another account": use the web flow even where getAuthToken works.
     pub web: bool,
+}
+
+const SESSION_FIELDS: [&str; 4] = ["token", "expiresAtMs", "email", "scopes"];
+
+/// Unknown fields refused: a session record is only ever written by this code.
+impl FromJson for WebSession {
+    fn from_json(v: &Json) -> Option<Self> {
+        let f = v.fields()?;
+        f.only(&SESSION_FIELDS)?;
+        Some(WebSession {
+            token: f.req(SESSION_FIELDS[0])?,
+            expires_at_ms: f.req(SESSION_FIELDS[1])?,
+            email: f.opt(SESSION_FIELDS[2])?,
+            scopes: f.or_default(SESSION_FIELDS[3])?,
+        })
+    }
+}
+
+impl ToJson for WebSession {
+    fn to_json(&self) -> Json {
+        Obj::new()
+            .with(SESSION_FIELDS[0], &self.token)
+            .with(SESSION_FIELDS[1], self.expires_at_ms)
+            .with(SESSION_FIELDS[2], self.email.as_ref())
+            .with(SESSION_FIELDS[3], &self.scopes)
+            .done()
+    }
+}
+
+impl ToJson for Account {
+    fn to_json(&self) -> Json {
+        let via = match self.via {
+            Via::Chrome => "chrome",
+            Via::Web => "web",
+        };
+        Obj::new().with("via", via).with("email", self.email.as_ref()).done()
+    }
+}
+
+impl FromJson for AccountChoice {
+    fn from_json(v: &Json) -> Option<Self> {
+        Some(AccountChoice { web: v.fields()?.or_default("web")? })
+    }
+}
+
+impl ToJson for AccountChoice {
+    fn to_json(&self) -> Json {
+        Obj::new().with("web", self.web).done()
+    }
 }
 
 #[cfg(test)]
@@ -303,7 +347,7 @@ mod tests {
         let s = WebSession::new(&both, 1000, None);
         assert!(s.covers(CAL) && s.covers("https://www.googleapis.com/auth/meetings.space.created") && !s.covers("openid"));
         // A session stored by an earlier version (no scopes) is not taken for any scope: sign in again.
-        let old: WebSession = serde_json::from_value(serde_json::json!({"token": "t", "expiresAtMs": 5, "email": null})).unwrap();
+        let old: WebSession = crate::json::from_value(serde_json::json!({"token": "t", "expiresAtMs": 5, "email": null})).unwrap();
         assert!(!old.covers(CAL));
     }
 }

@@ -4,7 +4,7 @@ use crate::ids::ActionIds;
 use crate::link::MeetLink;
 use crate::settings::{AccessType, LinkSource, Settings};
 use crate::time::rfc3339_utc;
-use serde::{Deserialize, Serialize};
+use crate::json::{FromJson, Json, Obj, ToJson};
 
 /// The one OAuth scope MeetLink asks for: the narrowest that allows insert, get and delete on the
 /// user's primary calendar (google-apis.md §1.10). `build.sh` copies it into the manifest's
@@ -97,23 +97,21 @@ impl Making {
 }
 
 /// `spaces.create` body: a `Space` with only its access type set.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewSpace {
     /// `SpaceConfig`.
     pub config: SpaceConfig,
 }
 
 /// `SpaceConfig` (only what MeetLink sets).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpaceConfig {
     /// `OPEN` | `TRUSTED` | `RESTRICTED`.
     pub access_type: AccessType,
 }
 
 /// `events.insert` body.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewEvent {
     /// Client event id (idempotency key).
     pub id: String,
@@ -132,8 +130,7 @@ pub struct NewEvent {
 }
 
 /// `EventDateTime` with a UTC `dateTime` and the user's zone.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EventTime {
     /// RFC 3339, UTC.
     pub date_time: String,
@@ -142,8 +139,7 @@ pub struct EventTime {
 }
 
 /// `reminders` with the calendar defaults switched off.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Reminders {
     /// Always false.
     pub use_default: bool,
@@ -152,16 +148,14 @@ pub struct Reminders {
 }
 
 /// `conferenceData` of a new event.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewConference {
     /// The create request.
     pub create_request: CreateRequest,
 }
 
 /// `conferenceData.createRequest`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateRequest {
     /// Fresh per action.
     pub request_id: String,
@@ -170,11 +164,48 @@ pub struct CreateRequest {
 }
 
 /// `ConferenceSolutionKey`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SolutionKey {
     /// `hangoutsMeet`.
-    #[serde(rename = "type")]
     pub kind: &'static str,
+}
+
+impl ToJson for NewSpace {
+    fn to_json(&self) -> Json {
+        Obj::new().with("config", Obj::new().with("accessType", self.config.access_type).done()).done()
+    }
+}
+
+impl ToJson for EventTime {
+    fn to_json(&self) -> Json {
+        Obj::new().with("dateTime", &self.date_time).with("timeZone", &self.time_zone).done()
+    }
+}
+
+impl ToJson for NewEvent {
+    fn to_json(&self) -> Json {
+        let request = &self.conference_data.create_request;
+        Obj::new()
+            .with("id", &self.id)
+            .with("summary", &self.summary)
+            .with("start", &self.start)
+            .with("end", &self.end)
+            .with("transparency", self.transparency)
+            .with("reminders", Obj::new().with("useDefault", self.reminders.use_default).with("overrides", Json::Arr(Vec::new())).done())
+            .with(
+                "conferenceData",
+                Obj::new()
+                    .with(
+                        "createRequest",
+                        Obj::new()
+                            .with("requestId", &request.request_id)
+                            .with("conferenceSolutionKey", Obj::new().with("type", request.conference_solution_key.kind).done())
+                            .done(),
+                    )
+                    .done(),
+            )
+            .done()
+    }
 }
 
 impl NewEvent {
@@ -200,8 +231,7 @@ impl NewEvent {
 
 /// The part of an Event resource MeetLink reads — or of a Meet `Space`, whose one field of interest
 /// is `meetingUri`. Unknown fields are ignored: Google adds fields.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Event {
     /// A Meet space's link (spaces only).
     pub meeting_uri: Option<String>,
@@ -216,8 +246,7 @@ pub struct Event {
 }
 
 /// `ConferenceData` (read side).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConferenceData {
     /// Echo of the create request with its status.
     pub create_request: Option<CreateRequestEcho>,
@@ -226,8 +255,7 @@ pub struct ConferenceData {
 }
 
 /// `createRequest` as Google returns it.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateRequestEcho {
     /// The request id we sent.
     pub request_id: Option<String>,
@@ -236,21 +264,57 @@ pub struct CreateRequestEcho {
 }
 
 /// `ConferenceRequestStatus`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RequestStatus {
     /// `pending` | `success` | `failure`.
     pub status_code: Option<String>,
 }
 
 /// `EntryPoint` (only what we read).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EntryPoint {
     /// `video` | `phone` | `sip` | `more`.
     pub entry_point_type: Option<String>,
     /// The URI.
     pub uri: Option<String>,
+}
+
+// The read side: every field optional, unknown fields ignored, one of the wrong type makes the body
+// unreadable (as with serde's `default`).
+impl FromJson for Event {
+    fn from_json(v: &Json) -> Option<Self> {
+        let f = v.fields()?;
+        Some(Event {
+            meeting_uri: f.opt("meetingUri")?,
+            id: f.opt("id")?,
+            status: f.opt("status")?,
+            hangout_link: f.opt("hangoutLink")?,
+            conference_data: f.opt("conferenceData")?,
+        })
+    }
+}
+impl FromJson for ConferenceData {
+    fn from_json(v: &Json) -> Option<Self> {
+        let f = v.fields()?;
+        Some(ConferenceData { create_request: f.opt("createRequest")?, entry_points: f.opt("entryPoints")? })
+    }
+}
+impl FromJson for CreateRequestEcho {
+    fn from_json(v: &Json) -> Option<Self> {
+        let f = v.fields()?;
+        Some(CreateRequestEcho { request_id: f.opt("requestId")?, status: f.opt("status")? })
+    }
+}
+impl FromJson for RequestStatus {
+    fn from_json(v: &Json) -> Option<Self> {
+        Some(RequestStatus { status_code: v.fields()?.opt("statusCode")? })
+    }
+}
+impl FromJson for EntryPoint {
+    fn from_json(v: &Json) -> Option<Self> {
+        let f = v.fields()?;
+        Some(EntryPoint { entry_point_type: f.opt("entryPointType")?, uri: f.opt("uri")? })
+    }
 }
 
 /// Where an event's conference stands.
@@ -308,7 +372,7 @@ mod tests {
     #[test]
     fn insert_body_shape() {
         let spec = EventSpec::placeholder("Europe/Berlin", 1_764_095_400_000);
-        let body = serde_json::to_value(NewEvent::new(&ids(), &spec)).unwrap();
+        let body = crate::json::to_value(&NewEvent::new(&ids(), &spec));
         assert_eq!(
             body,
             json!({
@@ -327,7 +391,7 @@ mod tests {
     }
 
     fn read(v: serde_json::Value) -> Conference {
-        serde_json::from_value::<Event>(v).unwrap().conference()
+        crate::json::from_value::<Event>(v).unwrap().conference()
     }
 
     const LINK: &str = "https://meet.google.com/abc-defg-hij";

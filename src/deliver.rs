@@ -9,7 +9,7 @@
 //!   clipboard and the user is told why. The link is never lost.
 
 use crate::errors::Problem;
-use serde::{Deserialize, Serialize};
+use crate::json::{FromJson, Json};
 
 /// What started an insertion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,8 +51,7 @@ impl Trigger {
 }
 
 /// What `findTarget` / `insertText` in the page answered. Anything else is treated as a failure.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PageAnswer {
     /// Success.
     pub ok: bool,
@@ -60,9 +59,15 @@ pub struct PageAnswer {
     pub reason: Option<String>,
 }
 
+impl FromJson for PageAnswer {
+    fn from_json(v: &Json) -> Option<Self> {
+        let f = v.fields()?;
+        Some(PageAnswer { ok: f.or_default("ok")?, reason: f.opt("reason")? })
+    }
+}
+
 /// Why a link went to the clipboard instead of into the field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Miss {
     /// The page cannot be scripted by extensions (browser pages, the Web Store, the PDF viewer).
     Restricted,

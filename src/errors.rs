@@ -5,7 +5,7 @@
 //! `status` / `details[].reason`, then the HTTP code. Every outcome the user can meet is a
 //! [`Problem`], and each Problem has a message in `_locales` that says what happened and what to do.
 
-use serde::{Deserialize, Serialize};
+use crate::json::{FromJson, Json, ToJson};
 
 /// Everything that can stop a link from being made, as the user is told it.
 ///
@@ -54,9 +54,9 @@ pub enum Problem {
     Unexpected,
 }
 
-impl Serialize for Problem {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(problem_name(*self))
+impl ToJson for Problem {
+    fn to_json(&self) -> Json {
+        Json::Str(problem_name(*self).into())
     }
 }
 
@@ -87,16 +87,14 @@ pub fn problem_name(p: Problem) -> &'static str {
 }
 
 /// Google's legacy error envelope.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ErrorEnvelope {
     /// The error.
     pub error: Option<ErrorBody>,
 }
 
 /// `error` inside the envelope.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ErrorBody {
     /// HTTP code.
     pub code: Option<u16>,
@@ -111,8 +109,7 @@ pub struct ErrorBody {
 }
 
 /// One entry of `errors[]`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ErrorItem {
     /// `global`, `usageLimits`, `calendar`.
     pub domain: Option<String>,
@@ -123,11 +120,40 @@ pub struct ErrorItem {
 }
 
 /// One entry of `details[]`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ErrorDetail {
     /// e.g. `ACCESS_TOKEN_SCOPE_INSUFFICIENT`, `SERVICE_DISABLED`.
     pub reason: Option<String>,
+}
+
+// Every field optional; one of the wrong type makes the body unreadable (as with serde).
+impl FromJson for ErrorEnvelope {
+    fn from_json(v: &Json) -> Option<Self> {
+        Some(ErrorEnvelope { error: v.fields()?.opt("error")? })
+    }
+}
+impl FromJson for ErrorBody {
+    fn from_json(v: &Json) -> Option<Self> {
+        let f = v.fields()?;
+        Some(ErrorBody {
+            code: f.opt("code")?,
+            message: f.opt("message")?,
+            errors: f.opt("errors")?,
+            status: f.opt("status")?,
+            details: f.opt("details")?,
+        })
+    }
+}
+impl FromJson for ErrorItem {
+    fn from_json(v: &Json) -> Option<Self> {
+        let f = v.fields()?;
+        Some(ErrorItem { domain: f.opt("domain")?, reason: f.opt("reason")?, message: f.opt("message")? })
+    }
+}
+impl FromJson for ErrorDetail {
+    fn from_json(v: &Json) -> Option<Self> {
+        Some(ErrorDetail { reason: v.fields()?.opt("reason")? })
+    }
 }
 
 impl ErrorEnvelope {
@@ -238,7 +264,7 @@ mod tests {
     use serde_json::json;
 
     fn env(status: u16, domain: &str, reason: &str, message: &str) -> ErrorEnvelope {
-        serde_json::from_value(json!({"error": {"code": status, "message": message,
+        crate::json::from_value(json!({"error": {"code": status, "message": message,
             "errors": [{"domain": domain, "reason": reason, "message": message}]}}))
         .unwrap()
     }
@@ -278,11 +304,11 @@ mod tests {
 
     #[test]
     fn details_and_missing_bodies() {
-        let scope: ErrorEnvelope = serde_json::from_value(json!({"error": {"code": 403, "status": "PERMISSION_DENIED",
+        let scope: ErrorEnvelope = crate::json::from_value(json!({"error": {"code": 403, "status": "PERMISSION_DENIED",
             "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT"}]}}))
         .unwrap();
         assert_eq!(classify(403, Some(&scope), None), ApiError::Fatal(Problem::ScopeRefused));
-        let disabled: ErrorEnvelope = serde_json::from_value(json!({"error": {"code": 403,
+        let disabled: ErrorEnvelope = crate::json::from_value(json!({"error": {"code": 403,
             "details": [{"reason": "SERVICE_DISABLED"}]}}))
         .unwrap();
         assert_eq!(classify(403, Some(&disabled), None), ApiError::Fatal(Problem::ApiDisabled));
@@ -306,8 +332,8 @@ mod tests {
 
     #[test]
     fn problems_serialize_as_their_names() {
-        assert_eq!(serde_json::to_value(Problem::RateLimited).unwrap(), "rateLimited");
-        assert_eq!(serde_json::to_value(Problem::NoClientConfigured).unwrap(), "noClientConfigured");
+        assert_eq!(crate::json::to_value(&Problem::RateLimited), "rateLimited");
+        assert_eq!(crate::json::to_value(&Problem::NoClientConfigured), "noClientConfigured");
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::errors::{classify, retry_after_ms, ApiError, ErrorEnvelope, Problem};
 use crate::ids::ActionIds;
 use crate::link::MeetLink;
 use crate::retry::Backoff;
-use serde::{Deserialize, Serialize};
+use crate::json::{FromJson, Json, Obj, ToJson};
 
 /// HTTP method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,13 +53,21 @@ pub struct HttpRequest {
 }
 
 /// A create request's JSON body.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Payload {
     /// `events.insert`.
     Event(Box<NewEvent>),
     /// `spaces.create`.
     Space(NewSpace),
+}
+
+impl ToJson for Payload {
+    fn to_json(&self) -> Json {
+        match self {
+            Payload::Event(event) => event.to_json(),
+            Payload::Space(space) => space.to_json(),
+        }
+    }
 }
 
 /// A response body as the shell could read it.
@@ -308,8 +316,7 @@ pub fn delete_outcome(reply: &Reply) -> DeleteOutcome {
 
 /// A placeholder whose delete has not succeeded yet; kept in `chrome.storage.local` until Google
 /// answers 2xx/404/410, so a browser restart cannot strand it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingDelete {
     /// The event.
     pub event_id: String,
@@ -317,6 +324,27 @@ pub struct PendingDelete {
     pub attempts: u32,
     /// Not before this time (ms since the epoch).
     pub next_at_ms: u64,
+}
+
+const PENDING_FIELDS: [&str; 3] = ["eventId", "attempts", "nextAtMs"];
+
+/// Unknown fields refused: only this code writes it.
+impl FromJson for PendingDelete {
+    fn from_json(v: &Json) -> Option<Self> {
+        let f = v.fields()?;
+        f.only(&PENDING_FIELDS)?;
+        Some(PendingDelete { event_id: f.req(PENDING_FIELDS[0])?, attempts: f.req(PENDING_FIELDS[1])?, next_at_ms: f.req(PENDING_FIELDS[2])? })
+    }
+}
+
+impl ToJson for PendingDelete {
+    fn to_json(&self) -> Json {
+        Obj::new()
+            .with(PENDING_FIELDS[0], &self.event_id)
+            .with(PENDING_FIELDS[1], self.attempts)
+            .with(PENDING_FIELDS[2], self.next_at_ms)
+            .done()
+    }
 }
 
 impl PendingDelete {
@@ -347,7 +375,7 @@ mod tests {
     }
 
     fn event(v: serde_json::Value) -> Reply {
-        Reply::Http { status: 200, retry_after: None, body: Body::Event(Box::new(serde_json::from_value(v).unwrap())) }
+        Reply::Http { status: 200, retry_after: None, body: Body::Event(Box::new(crate::json::from_value(v).unwrap())) }
     }
     fn ok() -> Reply {
         event(json!({"id": ID, "hangoutLink": LINK, "conferenceData": {"createRequest": {"status": {"statusCode": "success"}}, "entryPoints": [{"entryPointType": "video", "uri": LINK}]}}))
@@ -356,7 +384,7 @@ mod tests {
         event(json!({"id": ID, "conferenceData": {"createRequest": {"status": {"statusCode": "pending"}}}}))
     }
     fn err(status: u16, reason: &str) -> Reply {
-        let body = serde_json::from_value(json!({"error": {"code": status, "message": reason, "errors": [{"domain": "global", "reason": reason}]}})).unwrap();
+        let body = crate::json::from_value(json!({"error": {"code": status, "message": reason, "errors": [{"domain": "global", "reason": reason}]}})).unwrap();
         Reply::Http { status, retry_after: None, body: Body::Error(body) }
     }
     fn with_retry_after(r: Reply, v: &str) -> Reply {
@@ -445,11 +473,11 @@ mod tests {
         assert_eq!(show(&flow.on_reply(pending(), 0, 0.0)), "wait 250 GET");
         assert_eq!(flow.fail(Problem::Offline), Step::Fail { problem: Problem::Offline, cleanup: Some(ID.into()) }, "a kept event without its link is cleaned up");
 
-        let space = |v| Reply::Http { status: 200, retry_after: None, body: Body::Event(Box::new(serde_json::from_value(v).unwrap())) };
+        let space = |v| Reply::Http { status: 200, retry_after: None, body: Body::Event(Box::new(crate::json::from_value(v).unwrap())) };
         let good = space(json!({"name": "spaces/jQCFfuBOdN5z", "meetingUri": LINK, "meetingCode": "abc-defg-hij", "config": {"accessType": "OPEN"}}));
         let (mut flow, Step::Send(create)) = start_making(Making::Space(AccessType::Open)) else { panic!() };
         assert_eq!(create.url, "http://fake/v2/spaces");
-        assert_eq!(serde_json::to_value(&create.body).unwrap(), json!({"config": {"accessType": "OPEN"}}));
+        assert_eq!(crate::json::to_value(&create.body), json!({"config": {"accessType": "OPEN"}}));
         assert_eq!(flow.event_id(), None);
         assert_eq!(show(&flow.on_reply(err(503, "backendError"), 0, 0.0)), "wait 500 POST");
         assert_eq!(show(&flow.on_reply(err(401, "authError"), 0, 0.0)), "renew POST");

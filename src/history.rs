@@ -4,7 +4,7 @@
 
 use crate::link::MeetLink;
 use crate::settings::LinkSource;
-use serde::{Deserialize, Serialize};
+use crate::json::{FromJson, Json, Obj, ToJson};
 
 /// Storage key.
 pub const KEY: &str = "history";
@@ -12,8 +12,7 @@ pub const KEY: &str = "history";
 pub const LIMIT: usize = 50;
 
 /// How the link was asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
     /// The toolbar popup.
     Popup,
@@ -22,8 +21,7 @@ pub enum Source {
 }
 
 /// One link.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     /// The link (validated again when read).
     pub url: String,
@@ -32,14 +30,45 @@ pub struct Entry {
     /// How it was asked for.
     pub source: Source,
     /// The meeting's title (empty for a Meet space).
-    #[serde(default)]
     pub title: String,
     /// The account's e-mail, when known (`None`: the browser's account).
-    #[serde(default)]
     pub account: Option<String>,
     /// Calendar event or Meet space.
-    #[serde(default)]
     pub kind: LinkSource,
+}
+
+crate::json_names!(Source { Popup = "popup", Page = "page" });
+
+const FIELDS: [&str; 6] = ["url", "createdMs", "source", "title", "account", "kind"];
+
+/// Unknown fields refused; `title`, `account` and `kind` may be absent (entries from before they
+/// existed).
+impl FromJson for Entry {
+    fn from_json(v: &Json) -> Option<Self> {
+        let f = v.fields()?;
+        f.only(&FIELDS)?;
+        Some(Entry {
+            url: f.req(FIELDS[0])?,
+            created_ms: f.req(FIELDS[1])?,
+            source: f.req(FIELDS[2])?,
+            title: f.or_default(FIELDS[3])?,
+            account: f.opt(FIELDS[4])?,
+            kind: f.or_default(FIELDS[5])?,
+        })
+    }
+}
+
+impl ToJson for Entry {
+    fn to_json(&self) -> Json {
+        Obj::new()
+            .with(FIELDS[0], &self.url)
+            .with(FIELDS[1], self.created_ms)
+            .with(FIELDS[2], self.source)
+            .with(FIELDS[3], &self.title)
+            .with(FIELDS[4], self.account.as_ref())
+            .with(FIELDS[5], self.kind)
+            .done()
+    }
 }
 
 impl Entry {
@@ -91,7 +120,7 @@ mod tests {
         let fewer = remove(distinct, "https://meet.google.com/aaa-aaaa-aaa");
         assert_eq!(fewer.len(), 79);
         // Entries written by an earlier version (no title, account or kind) still read.
-        let old: Entry = serde_json::from_value(serde_json::json!({"url": link(2).as_str(), "createdMs": 5, "source": "popup"})).unwrap();
+        let old: Entry = crate::json::from_value(serde_json::json!({"url": link(2).as_str(), "createdMs": 5, "source": "popup"})).unwrap();
         assert_eq!((old.title.as_str(), old.account, old.kind), ("", None, LinkSource::Calendar));
     }
 }

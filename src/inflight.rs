@@ -7,7 +7,7 @@
 use crate::calendar::{EventSpec, Making};
 use crate::settings::AccessType;
 use crate::ids::ActionIds;
-use serde::{Deserialize, Serialize};
+use crate::json::{FromJson, Json, Obj, ToJson};
 
 /// Storage key prefix: one key per action, so concurrent actions never overwrite each other.
 pub const PREFIX: &str = "inflight.";
@@ -17,15 +17,13 @@ pub const MAX_AGE_MS: u64 = 10 * 60_000;
 pub const MAX_RESUMES: u32 = 5;
 
 /// Where the link goes when it is ready.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Destination {
     /// The popup asked and shows it.
     Popup {},
     /// Nobody yet: the warm link, made ahead of a trigger (`crate::warm`).
     Warm {},
     /// A page: the field `findTarget` recorded under `nonce` in that frame, or the clipboard.
-    #[serde(rename_all = "camelCase")]
     Page {
         /// The tab, if the trigger had one.
         tab_id: Option<i32>,
@@ -37,8 +35,7 @@ pub enum Destination {
 }
 
 /// One action in flight.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inflight {
     /// Client event id.
     pub event_id: String,
@@ -53,10 +50,8 @@ pub struct Inflight {
     /// Event length.
     pub duration_min: u32,
     /// The event is kept, not deleted after the link.
-    #[serde(default)]
     pub keep: bool,
     /// A Meet space with this access type instead of an event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub space: Option<AccessType>,
     /// Where the link goes.
     pub destination: Destination,
@@ -64,6 +59,78 @@ pub struct Inflight {
     pub started_ms: u64,
     /// How many wakes have tried to resume it.
     pub resumes: u32,
+}
+
+/// Written as `{"kind": "popup" | "warm" | "page", …}`; unknown fields refused.
+impl FromJson for Destination {
+    fn from_json(v: &Json) -> Option<Self> {
+        let f = v.fields()?;
+        match f.req::<String>("kind")?.as_str() {
+            "popup" => f.only(&["kind"]).map(|()| Destination::Popup {}),
+            "warm" => f.only(&["kind"]).map(|()| Destination::Warm {}),
+            "page" => {
+                f.only(&["kind", "tabId", "frameId", "nonce"])?;
+                Some(Destination::Page { tab_id: f.opt("tabId")?, frame_id: f.req("frameId")?, nonce: f.req("nonce")? })
+            }
+            _ => None,
+        }
+    }
+}
+
+impl ToJson for Destination {
+    fn to_json(&self) -> Json {
+        match self {
+            Destination::Popup {} => Obj::new().with("kind", "popup"),
+            Destination::Warm {} => Obj::new().with("kind", "warm"),
+            Destination::Page { tab_id, frame_id, nonce } => {
+                Obj::new().with("kind", "page").with("tabId", *tab_id).with("frameId", *frame_id).with("nonce", nonce)
+            }
+        }
+        .done()
+    }
+}
+
+const FIELDS: [&str; 11] = [
+    "eventId", "requestId", "title", "timeZone", "startMs", "durationMin", "keep", "space", "destination", "startedMs", "resumes",
+];
+
+/// Unknown fields refused: a record is only ever written by this code.
+impl FromJson for Inflight {
+    fn from_json(v: &Json) -> Option<Self> {
+        let f = v.fields()?;
+        f.only(&FIELDS)?;
+        Some(Inflight {
+            event_id: f.req(FIELDS[0])?,
+            request_id: f.req(FIELDS[1])?,
+            title: f.req(FIELDS[2])?,
+            time_zone: f.req(FIELDS[3])?,
+            start_ms: f.req(FIELDS[4])?,
+            duration_min: f.req(FIELDS[5])?,
+            keep: f.or_default(FIELDS[6])?,
+            space: f.opt(FIELDS[7])?,
+            destination: f.req(FIELDS[8])?,
+            started_ms: f.req(FIELDS[9])?,
+            resumes: f.req(FIELDS[10])?,
+        })
+    }
+}
+
+impl ToJson for Inflight {
+    fn to_json(&self) -> Json {
+        Obj::new()
+            .with(FIELDS[0], &self.event_id)
+            .with(FIELDS[1], &self.request_id)
+            .with(FIELDS[2], &self.title)
+            .with(FIELDS[3], &self.time_zone)
+            .with(FIELDS[4], self.start_ms)
+            .with(FIELDS[5], self.duration_min)
+            .with(FIELDS[6], self.keep)
+            .some(FIELDS[7], self.space)
+            .with(FIELDS[8], &self.destination)
+            .with(FIELDS[9], self.started_ms)
+            .with(FIELDS[10], self.resumes)
+            .done()
+    }
 }
 
 /// What a waking worker does with a record it finds.
@@ -156,10 +223,10 @@ mod tests {
     fn round_trips_through_storage_json() {
         for d in [Destination::Popup {}, Destination::Page { tab_id: Some(3), frame_id: 0, nonce: "n".into() }, Destination::Page { tab_id: None, frame_id: 0, nonce: "n".into() }] {
             let r = record(d);
-            let v = serde_json::to_value(&r).unwrap();
-            assert_eq!(serde_json::from_value::<Inflight>(v).unwrap(), r);
+            let v = crate::json::to_value(&r);
+            assert_eq!(crate::json::from_value::<Inflight>(v).unwrap(), r);
         }
-        let v = serde_json::to_value(record(Destination::Page { tab_id: Some(3), frame_id: 2, nonce: "n".into() })).unwrap();
+        let v = crate::json::to_value(&record(Destination::Page { tab_id: Some(3), frame_id: 2, nonce: "n".into() }));
         assert_eq!(v["destination"], json!({"kind": "page", "tabId": 3, "frameId": 2, "nonce": "n"}));
         assert_eq!(v["eventId"], "abcdef0123");
     }
@@ -173,7 +240,7 @@ mod tests {
         assert_eq!(r.event_to_clean(), Some("abcdef0123"));
         let ids = r.ids();
         let space = Inflight::new(&ids, &Making::Space(AccessType::Open), Destination::Popup {}, 5000);
-        let back: Inflight = serde_json::from_value(serde_json::to_value(&space).unwrap()).unwrap();
+        let back: Inflight = crate::json::from_value(crate::json::to_value(&space)).unwrap();
         assert_eq!((back.making(), back.event_to_clean()), (Making::Space(AccessType::Open), None));
     }
 
@@ -190,9 +257,9 @@ mod tests {
 
     #[test]
     fn malformed_records_are_rejected() {
-        assert!(serde_json::from_value::<Inflight>(json!({"eventId": "x"})).is_err());
-        let mut v = serde_json::to_value(record(Destination::Popup {})).unwrap();
+        assert!(crate::json::from_value::<Inflight>(json!({"eventId": "x"})).is_none());
+        let mut v = crate::json::to_value(&record(Destination::Popup {}));
         v["token"] = json!("ya29.secret");
-        assert!(serde_json::from_value::<Inflight>(v).is_err(), "unknown fields denied");
+        assert!(crate::json::from_value::<Inflight>(v).is_none(), "unknown fields denied");
     }
 }

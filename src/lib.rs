@@ -17,6 +17,7 @@ pub mod flow;
 pub mod history;
 pub mod ids;
 pub mod inflight;
+pub mod json;
 pub mod link;
 pub mod messages;
 pub mod retry;

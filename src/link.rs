@@ -6,10 +6,10 @@
 //! `javascript:`, userinfo, a port, a path — is refused. A query string (Google sometimes adds
 //! `?hs=…`) is dropped: the canonical link is the code alone.
 
-use serde::Serialize;
+use crate::json::{Json, Obj, ToJson};
 
 /// A validated Google Meet link.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MeetLink {
     url: String,
 }
@@ -41,9 +41,15 @@ impl MeetLink {
     }
 }
 
+/// Written as `{"url": "…"}` (the popup reads `link.url`).
+impl ToJson for MeetLink {
+    fn to_json(&self) -> Json {
+        Obj::new().with("url", &self.url).done()
+    }
+}
+
 /// What is typed into the field for a link. Applied as text, never as HTML.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Template {
     /// The bare URL (default).
     #[default]
@@ -53,6 +59,8 @@ pub enum Template {
     /// `[Join Google Meet](<url>)`.
     Markdown,
 }
+
+crate::json_names!(Template { Url = "url", Sentence = "sentence", Markdown = "markdown" });
 
 impl Template {
     /// The text to insert for `link`.

@@ -6,12 +6,10 @@ use crate::auth::Account;
 use crate::errors::Problem;
 use crate::link::MeetLink;
 use crate::settings::{Choices, Settings};
-use serde::de::{value::MapAccessDeserializer, Deserializer, MapAccess, Visitor};
-use serde::{Deserialize, Serialize};
+use crate::json::{FromJson, Json, Obj, ToJson};
 
 /// Every message a page may send the worker.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
     /// What the popup needs to draw itself: configured? busy? the last link?
     GetState {},
@@ -37,25 +35,31 @@ pub enum Request {
     ClearHistory {},
 }
 
-/// Decodes a message. Only a plain object is accepted: serde's derived enums would also take the
-/// sequence form (`["createLink"]`), which no page of ours sends.
-pub fn decode<'de, D: Deserializer<'de>>(input: D) -> Result<Request, D::Error> {
-    struct ObjectOnly;
-    impl<'de> Visitor<'de> for ObjectOnly {
-        type Value = Request;
-        fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
-            f.write_str("a message object")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Request, A::Error> {
-            Request::deserialize(MapAccessDeserializer::new(map))
-        }
+/// Decodes a message: an object `{type, …}` with exactly the fields its type has. Anything else —
+/// another shape, an unknown type, an extra or malformed field — is `None`.
+pub fn decode(message: &Json) -> Option<Request> {
+    let f = message.fields()?;
+    let only = |extra: &[&str]| {
+        let mut known = vec!["type"];
+        known.extend_from_slice(extra);
+        f.only(&known)
+    };
+    let bare = |request: Request| only(&[]).map(|()| request);
+    match f.req::<String>("type")?.as_str() {
+        "getState" => bare(Request::GetState {}),
+        "createLink" => bare(Request::CreateLink {}),
+        "switchAccount" => bare(Request::SwitchAccount {}),
+        "signOut" => bare(Request::SignOut {}),
+        "getSettings" => bare(Request::GetSettings {}),
+        "clearHistory" => bare(Request::ClearHistory {}),
+        "saveSettings" => only(&["changes"]).and_then(|()| Some(Request::SaveSettings { changes: f.req("changes")? })),
+        "removeHistory" => only(&["url"]).and_then(|()| Some(Request::RemoveHistory { url: f.req("url")? })),
+        _ => None,
     }
-    input.deserialize_map(ObjectOnly)
 }
 
 /// The worker's answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Response {
     /// Popup state.
     State {
@@ -97,8 +101,7 @@ pub enum Response {
 }
 
 /// The parts of `chrome.runtime.MessageSender` the decision needs.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Sender {
     /// Extension id of the sender.
     pub id: Option<String>,
@@ -108,6 +111,35 @@ pub struct Sender {
     pub url: Option<String>,
     /// Frame id (0 = top frame; absent for the popup).
     pub frame_id: Option<i64>,
+}
+
+/// Written as `{"type": "<camelCase variant>", …fields}`, as the pages read it.
+impl ToJson for Response {
+    fn to_json(&self) -> Json {
+        let of = |kind: &str| Obj::new().with("type", kind);
+        match self {
+            Response::State { configured, last, account } => {
+                of("state").with("configured", *configured).with("last", last.as_ref()).with("account", account.as_ref())
+            }
+            Response::Account { account } => of("account").with("account", account),
+            Response::SignedOut => of("signedOut"),
+            Response::Settings { settings, locked } => of("settings").with("settings", settings).with("locked", locked),
+            Response::Done => of("done"),
+            Response::Link { link } => of("link").with("link", link),
+            Response::Failed { problem } => of("failed").with("problem", *problem),
+            Response::Rejected => of("rejected"),
+        }
+        .done()
+    }
+}
+
+/// Only the fields the decision needs; the rest of the sender (its `tab`, `documentId`, …) is
+/// ignored. A malformed one is the caller's to reject.
+impl FromJson for Sender {
+    fn from_json(v: &Json) -> Option<Self> {
+        let f = v.fields()?;
+        Some(Sender { id: f.opt("id")?, origin: f.opt("origin")?, url: f.opt("url")?, frame_id: f.opt("frameId")? })
+    }
 }
 
 /// True when `sender` is a top-level page of this extension (popup, options): same extension id,
@@ -128,7 +160,7 @@ mod tests {
     use serde_json::json;
 
     fn dec(v: serde_json::Value) -> Option<Request> {
-        decode(v).ok()
+        decode(&crate::json::from_value(v)?)
     }
 
     #[test]
@@ -196,12 +228,12 @@ mod tests {
     #[test]
     fn responses_serialize_as_the_popup_reads_them() {
         let link = MeetLink::parse("https://meet.google.com/abc-defg-hij").unwrap();
-        assert_eq!(serde_json::to_value(Response::Link { link }).unwrap(), json!({"type": "link", "link": {"url": "https://meet.google.com/abc-defg-hij"}}));
-        assert_eq!(serde_json::to_value(Response::Failed { problem: Problem::RateLimited }).unwrap(), json!({"type": "failed", "problem": "rateLimited"}));
-        assert_eq!(serde_json::to_value(Response::State { configured: false, last: None, account: None }).unwrap(), json!({"type": "state", "configured": false, "last": null, "account": null}));
+        assert_eq!(crate::json::to_value(&Response::Link { link }), json!({"type": "link", "link": {"url": "https://meet.google.com/abc-defg-hij"}}));
+        assert_eq!(crate::json::to_value(&Response::Failed { problem: Problem::RateLimited }), json!({"type": "failed", "problem": "rateLimited"}));
+        assert_eq!(crate::json::to_value(&Response::State { configured: false, last: None, account: None }), json!({"type": "state", "configured": false, "last": null, "account": null}));
         let account = Account { via: crate::auth::Via::Web, email: Some("me@example.com".into()) };
-        assert_eq!(serde_json::to_value(Response::Account { account }).unwrap(), json!({"type": "account", "account": {"via": "web", "email": "me@example.com"}}));
-        let settings = serde_json::to_value(Response::Settings { settings: Settings::default(), locked: vec!["title"] }).unwrap();
+        assert_eq!(crate::json::to_value(&Response::Account { account }), json!({"type": "account", "account": {"via": "web", "email": "me@example.com"}}));
+        let settings = crate::json::to_value(&Response::Settings { settings: Settings::default(), locked: vec!["title"] });
         assert_eq!(settings, json!({"type": "settings", "locked": ["title"], "settings": {"title": "Google Meet", "durationMinutes": 30,
             "keepEvent": false, "source": "calendar", "accessType": "TRUSTED", "template": "url", "notifications": true, "warmLink": true}}));
     }

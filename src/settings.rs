@@ -5,7 +5,7 @@
 //! never an error on the hot path.
 
 use crate::link::Template;
-use serde::{Deserialize, Serialize};
+use crate::json::{FromJson, Json, Obj, ToJson};
 
 /// Default meeting title.
 pub const DEFAULT_TITLE: &str = "Google Meet";
@@ -15,8 +15,7 @@ pub const MAX_TITLE: usize = 200;
 pub const DURATIONS: std::ops::RangeInclusive<u32> = 5..=480;
 
 /// Where links come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LinkSource {
     /// A Calendar event with a Meet conference (default).
     #[default]
@@ -26,8 +25,7 @@ pub enum LinkSource {
 }
 
 /// A Meet space's access type (google-apis.md §2, `SpaceConfig.accessType`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AccessType {
     /// Anyone with the link joins without knocking.
     Open,
@@ -39,8 +37,7 @@ pub enum AccessType {
 }
 
 /// The settings an action uses, every one resolved.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     /// The event's title.
     pub title: String,
@@ -77,41 +74,84 @@ impl Default for Settings {
 
 /// Settings as stored by the options page (`storage.local`) or set by an administrator
 /// (`storage.managed`): any subset. `locked` is read from managed storage only.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Choices {
     /// See [`Settings::title`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// See [`Settings::duration_minutes`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_minutes: Option<u32>,
     /// See [`Settings::keep_event`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_event: Option<bool>,
     /// See [`Settings::source`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<LinkSource>,
     /// See [`Settings::access_type`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_type: Option<AccessType>,
     /// See [`Settings::template`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<Template>,
     /// See [`Settings::notifications`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notifications: Option<bool>,
     /// See [`Settings::warm_link`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warm_link: Option<bool>,
     /// Managed only: names of the settings the user may not change.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub locked: Vec<String>,
 }
 
 /// Every setting's name, as stored and as listed in `locked`.
 pub const NAMES: [&str; 8] =
     ["title", "durationMinutes", "keepEvent", "source", "accessType", "template", "notifications", "warmLink"];
+
+crate::json_names!(LinkSource { Calendar = "calendar", Space = "space" });
+crate::json_names!(AccessType { Open = "OPEN", Trusted = "TRUSTED", Restricted = "RESTRICTED" });
+
+impl ToJson for Settings {
+    fn to_json(&self) -> Json {
+        Obj::new()
+            .with(NAMES[0], &self.title)
+            .with(NAMES[1], self.duration_minutes)
+            .with(NAMES[2], self.keep_event)
+            .with(NAMES[3], self.source)
+            .with(NAMES[4], self.access_type)
+            .with(NAMES[5], self.template)
+            .with(NAMES[6], self.notifications)
+            .with(NAMES[7], self.warm_link)
+            .done()
+    }
+}
+
+/// Every field may be absent; one that is present and malformed makes the whole record unreadable
+/// (the caller then uses none of it, as it would for a corrupted store).
+impl FromJson for Choices {
+    fn from_json(v: &Json) -> Option<Self> {
+        let f = v.fields()?;
+        Some(Choices {
+            title: f.opt(NAMES[0])?,
+            duration_minutes: f.opt(NAMES[1])?,
+            keep_event: f.opt(NAMES[2])?,
+            source: f.opt(NAMES[3])?,
+            access_type: f.opt(NAMES[4])?,
+            template: f.opt(NAMES[5])?,
+            notifications: f.opt(NAMES[6])?,
+            warm_link: f.opt(NAMES[7])?,
+            locked: f.or_default("locked")?,
+        })
+    }
+}
+
+/// Only the fields that are set.
+impl ToJson for Choices {
+    fn to_json(&self) -> Json {
+        let obj = Obj::new()
+            .some(NAMES[0], self.title.as_ref())
+            .some(NAMES[1], self.duration_minutes)
+            .some(NAMES[2], self.keep_event)
+            .some(NAMES[3], self.source)
+            .some(NAMES[4], self.access_type)
+            .some(NAMES[5], self.template)
+            .some(NAMES[6], self.notifications)
+            .some(NAMES[7], self.warm_link);
+        if self.locked.is_empty() { obj } else { obj.with("locked", &self.locked) }.done()
+    }
+}
 
 fn clean_title(raw: &str) -> Option<String> {
     let t = raw.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -181,7 +221,15 @@ mod tests {
     use serde_json::json;
 
     fn choices(v: serde_json::Value) -> Choices {
-        serde_json::from_value(v).unwrap_or_default()
+        crate::json::from_value(v).unwrap_or_default()
+    }
+
+    #[test]
+    fn round_trip() {
+        let all = choices(json!({"title": "T", "durationMinutes": 45, "keepEvent": true, "source": "space", "accessType": "OPEN",
+            "template": "markdown", "notifications": false, "warmLink": false, "locked": ["title"]}));
+        assert_eq!(choices(crate::json::to_value(&all)), all);
+        assert_eq!(crate::json::to_value(&Choices::default()), json!({}), "unset fields are left out");
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! "now".
 
 use crate::settings::{AccessType, LinkSource, Settings};
-use serde::{Deserialize, Serialize};
+use crate::json::{FromJson, Json, Obj, ToJson};
 
 /// Storage key (`storage.session`).
 pub const KEY: &str = "warmLink";
@@ -19,8 +19,7 @@ pub const KEY: &str = "warmLink";
 pub const MAX_AGE_MS: u64 = 60 * 60_000;
 
 /// A link made ahead of time.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WarmLink {
     /// The link.
     pub url: String,
@@ -30,6 +29,28 @@ pub struct WarmLink {
     pub kind: String,
     /// When it was made, ms since the epoch.
     pub made_ms: u64,
+}
+
+const FIELDS: [&str; 4] = ["url", "account", "kind", "madeMs"];
+
+/// Unknown fields refused: only this code writes it.
+impl FromJson for WarmLink {
+    fn from_json(v: &Json) -> Option<Self> {
+        let f = v.fields()?;
+        f.only(&FIELDS)?;
+        Some(WarmLink { url: f.req(FIELDS[0])?, account: f.req(FIELDS[1])?, kind: f.req(FIELDS[2])?, made_ms: f.req(FIELDS[3])? })
+    }
+}
+
+impl ToJson for WarmLink {
+    fn to_json(&self) -> Json {
+        Obj::new()
+            .with(FIELDS[0], &self.url)
+            .with(FIELDS[1], &self.account)
+            .with(FIELDS[2], &self.kind)
+            .with(FIELDS[3], self.made_ms)
+            .done()
+    }
 }
 
 /// What a warm link for `settings` must be, or `None` when none may be made ahead (turned off, or a

@@ -113,7 +113,7 @@ fn every_problem_has_a_message() {
         Offline, RateLimited, QuotaExceeded, NoCalendarAccess, ConferenceNotAllowed, ConferenceFailed,
         ConferenceTimeout, InvalidLink, ServerError, Interrupted, Unexpected,
     ] {
-        let name = serde_json::to_value(p).unwrap();
+        let name = meetlink::json::ToJson::to_json(&p);
         let key = format!("problem_{}", name.as_str().unwrap());
         let text = messages[&key]["message"].as_str().unwrap_or_else(|| panic!("missing {key}"));
         assert!(text.len() > 40, "{key} says what happened and what to do");

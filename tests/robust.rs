@@ -11,6 +11,7 @@ use meetlink::errors::{classify, retry_after_ms, ErrorEnvelope};
 use meetlink::flow::{Body, CreateFlow, Payload, Reply, Step};
 use meetlink::ids::ActionIds;
 use meetlink::inflight::Inflight;
+use meetlink::json::{FromJson, Json};
 use meetlink::link::MeetLink;
 use meetlink::messages::decode;
 use meetlink::settings::Choices;
@@ -81,17 +82,78 @@ const SAMPLES: &[&str] = &[
     r#"{"eventId":"abc","requestId":"r","title":"t","timeZone":"UTC","startMs":1,"durationMin":30,"destination":{"kind":"popup"},"startedMs":1,"resumes":0}"#,
 ];
 
+/// serde_json's reading of a text, in our value type (numbers compared as f64).
+fn from_serde(v: &serde_json::Value) -> Json {
+    use serde_json::Value as V;
+    match v {
+        V::Null => Json::Null,
+        V::Bool(b) => Json::Bool(*b),
+        V::Number(n) => Json::Num(n.as_f64().unwrap()),
+        V::String(s) => Json::Str(s.clone()),
+        V::Array(a) => Json::Arr(a.iter().map(from_serde).collect()),
+        V::Object(o) => Json::Obj(o.iter().map(|(k, v)| (k.clone(), from_serde(v))).collect()),
+    }
+}
+
+/// Our parser accepts exactly what serde_json accepts and reads the same value; numbers may differ in
+/// the last bits of a fraction (ours is not correctly rounded; MeetLink reads only integers).
+fn agrees_with_serde_json(text: &str) {
+    let ours = Json::parse(text);
+    // serde_json keeps the last of repeated keys and sorts them; compare through its own map.
+    let theirs = serde_json::from_str::<serde_json::Value>(text).ok().map(|v| from_serde(&v));
+    match (&ours, &theirs) {
+        (Some(a), Some(b)) => {
+            let a = theirs_of_ours(a);
+            assert!(close(&a, b), "{text:?}: ours {a:?}, serde_json {b:?}");
+        }
+        (None, None) => {}
+        _ => {
+            // serde_json refuses nesting deeper than 128; ours deeper than 64. Lone surrogate escapes:
+            // serde_json refuses, ours substitutes U+FFFD (JSON.parse accepts them).
+            let deep = text.matches(['[', '{']).count() > 64;
+            assert!(deep || text.contains("\\u"), "{text:?}: ours {ours:?}, serde_json {theirs:?}");
+        }
+    }
+}
+
+/// Our value with objects normalised as serde_json stores them (sorted keys, last one wins).
+fn theirs_of_ours(v: &Json) -> Json {
+    match v {
+        Json::Arr(a) => Json::Arr(a.iter().map(theirs_of_ours).collect()),
+        Json::Obj(o) => {
+            let mut m = std::collections::BTreeMap::new();
+            for (k, v) in o {
+                m.insert(k.clone(), theirs_of_ours(v));
+            }
+            Json::Obj(m.into_iter().collect())
+        }
+        v => v.clone(),
+    }
+}
+
+fn close(a: &Json, b: &Json) -> bool {
+    match (a, b) {
+        (Json::Num(x), Json::Num(y)) => x == y || (x - y).abs() <= 1e-9 * x.abs().max(y.abs()),
+        (Json::Arr(x), Json::Arr(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| close(a, b)),
+        (Json::Obj(x), Json::Obj(y)) => x.len() == y.len() && x.iter().zip(y).all(|((k, a), (l, b))| k == l && close(a, b)),
+        _ => a == b,
+    }
+}
+
 fn parse_everything(text: &str) {
-    if let Ok(e) = serde_json::from_str::<Event>(text) {
+    agrees_with_serde_json(text);
+    if let Some(e) = Event::from_json_str(text) {
         let _ = e.conference();
     }
-    let env = serde_json::from_str::<ErrorEnvelope>(text).ok();
+    let env = ErrorEnvelope::from_json_str(text);
     for status in [400, 401, 403, 404, 409, 410, 429, 500, 503] {
         let _ = classify(status, env.as_ref(), None);
     }
-    let _ = decode(&mut serde_json::Deserializer::from_str(text));
-    let _ = serde_json::from_str::<Choices>(text);
-    let _ = serde_json::from_str::<Inflight>(text);
+    if let Some(v) = Json::parse(text) {
+        let _ = decode(&v);
+    }
+    let _ = Choices::from_json_str(text);
+    let _ = Inflight::from_json_str(text);
     let _ = MeetLink::parse(text);
     let _ = retry_after_ms(text, 1_000_000);
     let _ = parse_http_date(text);
@@ -120,14 +182,14 @@ fn random_reply(r: &mut Rng) -> Reply {
     let body = match r.below(4) {
         0 => Body::Unreadable,
         1 => Body::Empty,
-        2 => Body::Event(Box::new(serde_json::from_value(value(r, 2)).unwrap_or_default())),
-        _ => Body::Error(serde_json::from_value(value(r, 2)).unwrap_or_default()),
+        2 => Body::Event(Box::new(Event::from_json_str(&value(r, 2).to_string()).unwrap_or_default())),
+        _ => Body::Error(ErrorEnvelope::from_json_str(&value(r, 2).to_string()).unwrap_or_default()),
     };
     match r.below(10) {
         0 => Reply::Network,
         1 => Reply::Timeout,
-        2 => Reply::Http { status: 200, retry_after: None, body: Body::Event(Box::new(serde_json::from_str(SAMPLES[0]).unwrap())) },
-        3 => Reply::Http { status: 200, retry_after: None, body: Body::Event(Box::new(serde_json::from_str(r#"{"conferenceData":{"createRequest":{"status":{"statusCode":"pending"}}}}"#).unwrap())) },
+        2 => Reply::Http { status: 200, retry_after: None, body: Body::Event(Box::new(Event::from_json_str(SAMPLES[0]).unwrap())) },
+        3 => Reply::Http { status: 200, retry_after: None, body: Body::Event(Box::new(Event::from_json_str(r#"{"conferenceData":{"createRequest":{"status":{"statusCode":"pending"}}}}"#).unwrap())) },
         _ => Reply::Http {
             status: *r.pick(&[200, 204, 400, 401, 403, 404, 408, 409, 410, 412, 429, 500, 502, 503, 504]),
             retry_after: [None, Some("1".to_owned()), Some("99999".to_owned()), Some("soon".to_owned())][r.below(4) as usize].clone(),

@@ -1,7 +1,6 @@
 //! wasm-bindgen-test, in a service worker of headless Chromium (no `window`, like the extension's
-//! worker): the shell's HTTP + serde path against the fake Google — fetch through gloo-net, the
-//! request body through serde-wasm-bindgen + JSON.stringify, answers through JSON.parse +
-//! serde-wasm-bindgen into the pure core's types. `./build.sh test` starts the fake and sets
+//! worker): the shell's HTTP + JSON path against the fake Google — fetch through gloo-net, the
+//! request body printed and the answers read by `crate::json` into the pure core's types. `./build.sh test` starts the fake and sets
 //! MEETLINK_FAKE_URL at compile time.
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code

@@ -2,7 +2,7 @@
 //! worker restart. Decisions come from `crate::flow` and `crate::inflight`.
 
 use super::chrome::{self, get_path, now_ms, object};
-use super::{http, to_js, token};
+use super::{from_js, http, to_js, token};
 use crate::calendar::{Making, SCOPE};
 use crate::endpoints::Endpoints;
 use crate::errors::Problem;
@@ -53,7 +53,7 @@ pub async fn in_turn<T: 'static>(update: impl std::future::Future<Output = T> + 
 /// Changes the stored history with `edit`, in turn with every other change.
 pub async fn edit_history(edit: impl FnOnce(Vec<Entry>) -> Vec<Entry> + 'static) {
     in_turn(async move {
-        let entries: Vec<Entry> = serde_wasm_bindgen::from_value(chrome::local_value(history::KEY).await).unwrap_or_default();
+        let entries: Vec<Entry> = from_js(&chrome::local_value(history::KEY).await).unwrap_or_default();
         let _ = chrome::local_set(&object(&[(history::KEY, to_js(&edit(entries)))])).await;
     })
     .await;
@@ -118,7 +118,7 @@ async fn take_warm(account: &str, settings: &Settings) -> Option<MeetLink> {
         stored
     })
     .await?;
-    let warm: WarmLink = serde_wasm_bindgen::from_value(taken).ok()?;
+    let warm: WarmLink = from_js(&taken)?;
     warm.usable(account, settings, now_ms()).then(|| MeetLink::parse(&warm.url)).flatten()
 }
 
@@ -150,7 +150,7 @@ async fn make_warm() {
     let generation = GENERATION.with(Cell::get);
     let making = Making::from(&settings, &chrome::time_zone(), now_ms());
     let Ok(token) = token::get(false, making.scope()).await else { return };
-    let kept: Option<WarmLink> = serde_wasm_bindgen::from_value(chrome::session_value(warm::KEY).await).ok();
+    let kept: Option<WarmLink> = from_js(&chrome::session_value(warm::KEY).await);
     if kept.is_some_and(|w| w.usable(&token.account, &settings, now_ms())) {
         return;
     }
@@ -239,7 +239,7 @@ pub async fn delete_placeholder(event_id: String, mut token: token::Token, attem
 }
 
 async fn load_pending() -> Vec<PendingDelete> {
-    serde_wasm_bindgen::from_value(chrome::local_value(PENDING_DELETES).await).unwrap_or_default()
+    from_js(&chrome::local_value(PENDING_DELETES).await).unwrap_or_default()
 }
 
 async fn save_pending(pending: &[PendingDelete]) {
@@ -281,7 +281,7 @@ pub async fn resume_orphans() {
             found = true;
             continue;
         }
-        let Ok(mut record) = serde_wasm_bindgen::from_value::<Inflight>(get_path(&all, &[&key])) else {
+        let Some(mut record) = from_js::<Inflight>(&get_path(&all, &[&key])) else {
             let _ = chrome::session_remove(&key).await; // not ours to understand: drop it
             continue;
         };

@@ -27,7 +27,7 @@ async fn run_in_frame(tab_id: i32, frame_id: i32, func: JsValue, args: &[JsValue
 /// A page's answer, read strictly: anything unexpected is a failed answer.
 fn answer(result: Result<JsValue, JsValue>) -> Result<PageAnswer, String> {
     result
-        .map(|v| serde_wasm_bindgen::from_value(v).unwrap_or_default())
+        .map(|v| super::from_js(&v).unwrap_or_default())
         .map_err(|e| chrome::error_message(&e))
 }
 

@@ -1,13 +1,13 @@
 //! Sends one [`HttpRequest`] through gloo-net (the global `fetch`, so it works in a worker) with the
-//! Bearer token and a timeout, and reads the answer into a [`Reply`] for the pure core. JSON goes
-//! through the browser's `JSON.parse` and serde-wasm-bindgen: no serde_json in the wasm.
+//! Bearer token and a timeout, and reads the answer into a [`Reply`] for the pure core. Bodies are
+//! text both ways, read and written by `crate::json`.
 
 use super::chrome::{clear_timeout, set_timeout};
 use crate::calendar::Event;
 use crate::errors::ErrorEnvelope;
 use crate::flow::{Body, HttpRequest, Method, Reply};
 use gloo_net::http::{Method as M, RequestBuilder};
-use serde::Serialize;
+use crate::json::{FromJson, Json, ToJson};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -17,23 +17,18 @@ use wasm_bindgen::prelude::*;
 const TIMEOUT_MS: i32 = 10_000;
 
 fn json_body(req: &HttpRequest) -> Option<String> {
-    let body = req.body.as_ref()?;
-    let value = body.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).ok()?;
-    js_sys::JSON::stringify(&value).ok().and_then(|s| s.as_string())
+    Some(req.body.as_ref()?.to_json().text())
 }
 
 fn read_body(status: u16, text: &str) -> Body {
     if text.trim().is_empty() {
         return Body::Empty;
     }
-    let Ok(value) = js_sys::JSON::parse(text) else { return Body::Unreadable };
-    if !value.is_object() || js_sys::Array::is_array(&value) {
-        return Body::Unreadable;
-    }
+    let Some(value) = Json::parse(text) else { return Body::Unreadable };
     if (200..300).contains(&status) {
-        serde_wasm_bindgen::from_value::<Event>(value).map_or(Body::Unreadable, |e| Body::Event(Box::new(e)))
+        Event::from_json(&value).map_or(Body::Unreadable, |e| Body::Event(Box::new(e)))
     } else {
-        serde_wasm_bindgen::from_value::<ErrorEnvelope>(value).map_or(Body::Unreadable, Body::Error)
+        ErrorEnvelope::from_json(&value).map_or(Body::Unreadable, Body::Error)
     }
 }
 

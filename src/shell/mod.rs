@@ -12,24 +12,32 @@ use crate::deliver::{Trigger, INSERT_ID};
 use crate::history::Source;
 use crate::inflight::Destination;
 use crate::messages::{decode, is_own_page, Request, Response, Sender};
+use crate::json::{FromJson, ToJson};
 use crate::settings::{self, Choices, Settings};
 use chrome::object;
 use wasm_bindgen::prelude::*;
 
 const SETTINGS: &str = "settings";
 
-fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+/// A value for JavaScript: printed by `crate::json`, read back by the browser's `JSON.parse`.
+fn to_js<T: ToJson + ?Sized>(value: &T) -> JsValue {
+    js_sys::JSON::parse(&value.to_json().text()).unwrap_or(JsValue::NULL)
+}
+
+/// A value from JavaScript: `JSON.stringify` (messages and storage hold only JSON data), then
+/// `crate::json`. `None` for `undefined` (an absent key) and for anything malformed.
+fn from_js<T: FromJson>(value: &JsValue) -> Option<T> {
+    T::from_json_str(&js_sys::JSON::stringify(value).ok()?.as_string()?)
 }
 
 /// The user's stored choices; anything malformed means none.
 async fn local_choices() -> Choices {
-    serde_wasm_bindgen::from_value(chrome::local_value(SETTINGS).await).unwrap_or_default()
+    from_js(&chrome::local_value(SETTINGS).await).unwrap_or_default()
 }
 
 /// The administrator's (none where managed storage is unavailable or empty).
 async fn managed_choices() -> Choices {
-    serde_wasm_bindgen::from_value(chrome::managed_get().await.unwrap_or_default()).unwrap_or_default()
+    from_js(&chrome::managed_get().await.unwrap_or_default()).unwrap_or_default()
 }
 
 /// The settings in effect now.
@@ -112,13 +120,13 @@ async fn handle(request: Request) -> Response {
 /// `runtime.onMessage`: decodes, checks the sender, answers. Never throws.
 #[wasm_bindgen(js_name = onMessage)]
 pub async fn on_message(message: JsValue, sender: JsValue) -> JsValue {
-    let sender: Sender = serde_wasm_bindgen::from_value(sender).unwrap_or_default();
+    let sender: Sender = from_js(&sender).unwrap_or_default();
     if !is_own_page(&sender, &chrome::runtime_id()) {
         return to_js(&Response::Rejected);
     }
-    match decode(serde_wasm_bindgen::Deserializer::from(message)) {
-        Ok(request) => to_js(&handle(request).await),
-        Err(_) => to_js(&Response::Rejected),
+    match from_js(&message).as_ref().and_then(decode) {
+        Some(request) => to_js(&handle(request).await),
+        None => to_js(&Response::Rejected),
     }
 }
 

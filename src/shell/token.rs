@@ -5,7 +5,7 @@
 //! account kept in `chrome.storage.session` only. Only a user gesture may show Google's pages.
 
 use super::chrome::{self, error_message, get_auth_token, get_manifest, get_path, object, remove_cached_auth_token};
-use super::{http, to_js};
+use super::{from_js, http, to_js};
 use crate::auth::{account_key, authorization_url, classify_flow_error, parse_redirect, Account, AccountChoice, Prompt, Via, WebSession};
 use crate::calendar::SCOPE;
 use crate::endpoints::Endpoints;
@@ -52,11 +52,11 @@ pub fn configured() -> bool {
 }
 
 async fn choice() -> AccountChoice {
-    serde_wasm_bindgen::from_value(chrome::local_value(CHOICE).await).unwrap_or_default()
+    from_js(&chrome::local_value(CHOICE).await).unwrap_or_default()
 }
 
 async fn web_session() -> Option<WebSession> {
-    serde_wasm_bindgen::from_value(chrome::session_value(WEB_SESSION).await).ok()
+    from_js(&chrome::session_value(WEB_SESSION).await)
 }
 
 async fn chrome_token(interactive: bool, scope: &str) -> Result<String, Problem> {
