@@ -96,7 +96,8 @@ build() {
   fi
   rm -rf "$out" && mkdir -p "$out"
   cp -R extension/. "$out/"
-  rm "$out/page.js"   # wasm-bindgen ships it as a snippet under pkg/snippets/ (src/shell/page.rs)
+  # wasm-bindgen ships these as snippets under pkg/snippets/ (src/shell/page.rs, src/shell/http.rs).
+  rm "$out/page.js" "$out/fetch.js"
   cp -R "$pkg" "$out/pkg"
   python3 - "$out" "$base" "${BROWSER:-chrome}" <<'PY'
 import json, os, re, sys, base64, hashlib

@@ -1,7 +1,7 @@
 //! wasm-bindgen-test, in a service worker of headless Chromium (no `window`, like the extension's
-//! worker): the shell's HTTP + JSON path against the fake Google — fetch through gloo-net, the
-//! request body printed and the answers read by `crate::json` into the pure core's types. `./build.sh test` starts the fake and sets
-//! MEETLINK_FAKE_URL at compile time.
+//! worker): the shell's HTTP + JSON path against the fake Google — `fetch`, the request body
+//! printed and the answers read by `crate::json` into the pure core's types. `./build.sh test`
+//! starts the fake and sets MEETLINK_FAKE_URL at compile time.
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
@@ -29,8 +29,8 @@ fn ids(seed: u8) -> ActionIds {
 }
 
 async fn control(path: &str, body: &str) {
-    let r = gloo_net::http::Request::post(&format!("{FAKE}/_fake/{path}")).body(body.to_owned()).unwrap();
-    assert!(r.send().await.unwrap().ok());
+    let (status, _) = meetlink::shell::http::post_form(&format!("{FAKE}/_fake/{path}"), body).await.unwrap();
+    assert_eq!(status, 200);
 }
 
 #[wasm_bindgen_test]

@@ -1,24 +1,25 @@
-//! Sends one [`HttpRequest`] through gloo-net (the global `fetch`, so it works in a worker) with the
-//! Bearer token and a timeout, and reads the answer into a [`Reply`] for the pure core. Bodies are
-//! text both ways, read and written by `crate::json`.
+//! Sends one [`HttpRequest`] through the global `fetch` (it works in a worker) with the Bearer
+//! token and a timeout, and reads the answer into a [`Reply`] for the pure core. Bodies are text
+//! both ways, read and written by `crate::json`. The exchange itself (`fetch`, its abort timer) is
+//! `extension/fetch.js`: no gloo-net, no web-sys, ~10 KB less wasm.
 
-use super::chrome::{clear_timeout, set_timeout};
+use super::chrome::{get_path, object};
 use crate::calendar::Event;
 use crate::errors::ErrorEnvelope;
 use crate::flow::{Body, HttpRequest, Method, Reply};
-use gloo_net::http::{Method as M, RequestBuilder};
 use crate::json::{FromJson, Json, ToJson};
-use std::cell::Cell;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/extension/fetch.js")]
+extern "C" {
+    /// `fetch` with a timeout; never rejects (`extension/fetch.js`).
+    #[wasm_bindgen(js_name = exchange)]
+    async fn fetch_with_timeout(url: &str, method: &str, headers: JsValue, body: JsValue, timeout_ms: u32) -> JsValue;
+}
 
 /// Per-request timeout. Chrome stops a worker whose fetch takes over 30 s; the retry budget in
 /// `retry::Backoff::ERRORS` spends what is left.
-const TIMEOUT_MS: i32 = 10_000;
-
-fn json_body(req: &HttpRequest) -> Option<String> {
-    Some(req.body.as_ref()?.to_json().text())
-}
+const TIMEOUT_MS: u32 = 10_000;
 
 fn read_body(status: u16, text: &str) -> Body {
     if text.trim().is_empty() {
@@ -32,65 +33,42 @@ fn read_body(status: u16, text: &str) -> Body {
     }
 }
 
+/// What came back: the status, `Retry-After`, and the body (`None` if it broke off).
+type Answer = (u16, Option<String>, Option<String>);
+
+/// One exchange; `Err(Reply::Network | Reply::Timeout)` when no answer came.
+async fn exchange(url: &str, method: &str, headers: &[(&str, JsValue)], body: Option<String>) -> Result<Answer, Reply> {
+    let body = body.map_or(JsValue::UNDEFINED, JsValue::from);
+    let answer = fetch_with_timeout(url, method, object(headers), body, TIMEOUT_MS).await;
+    match get_path(&answer, &["status"]).as_f64() {
+        Some(status) => Ok((status as u16, get_path(&answer, &["retryAfter"]).as_string(), get_path(&answer, &["text"]).as_string())),
+        None if get_path(&answer, &["timedOut"]).is_truthy() => Err(Reply::Timeout),
+        None => Err(Reply::Network),
+    }
+}
+
 /// POSTs a form to an OAuth endpoint (`/revoke`, `/tokeninfo`): the token goes in the body, not the
 /// URL. Returns the status and the body, or `None` when nothing came back.
 pub async fn post_form(url: &str, form: &str) -> Option<(u16, String)> {
-    let request = RequestBuilder::new(url)
-        .method(M::POST)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(form.to_owned())
-        .ok()?;
-    let response = request.send().await.ok()?;
-    Some((response.status(), response.text().await.unwrap_or_default()))
+    let headers = [("Content-Type", "application/x-www-form-urlencoded".into())];
+    let (status, _, text) = exchange(url, "POST", &headers, Some(form.to_owned())).await.ok()?;
+    Some((status, text.unwrap_or_default()))
 }
 
 /// Sends `req` with `token`.
 pub async fn send(req: &HttpRequest, token: &str) -> Reply {
-    let Ok(controller) = web_sys::AbortController::new() else { return Reply::Network };
-    let timed_out = Rc::new(Cell::new(false));
-    let timer = {
-        let (controller, timed_out) = (controller.clone(), timed_out.clone());
-        set_timeout(
-            &Closure::once_into_js(move || {
-                timed_out.set(true);
-                controller.abort();
-            }),
-            TIMEOUT_MS,
-        )
-    };
     let method = match req.method {
-        Method::Post => M::POST,
-        Method::Get => M::GET,
-        Method::Delete => M::DELETE,
+        Method::Post => "POST",
+        Method::Get => "GET",
+        Method::Delete => "DELETE",
     };
-    let signal = controller.signal();
-    let builder = RequestBuilder::new(&req.url)
-        .method(method)
-        .header("Authorization", &format!("Bearer {token}"))
-        .abort_signal(Some(&signal));
-    let request = match json_body(req) {
-        Some(json) => builder.header("Content-Type", "application/json").body(json),
-        None => builder.build(),
-    };
-    let reply = match request {
-        Err(_) => Reply::Network,
-        Ok(request) => match request.send().await {
-            Err(_) => Reply::Network,
-            Ok(resp) => {
-                let status = resp.status();
-                let retry_after = resp.headers().get("retry-after");
-                match resp.text().await {
-                    Ok(text) => Reply::Http { status, retry_after, body: read_body(status, &text) },
-                    // The connection broke mid-body: the status is known, the body is not.
-                    Err(_) => Reply::Http { status, retry_after, body: Body::Unreadable },
-                }
-            }
-        },
-    };
-    clear_timeout(&timer);
-    if timed_out.get() {
-        Reply::Timeout
-    } else {
-        reply
+    let mut headers = vec![("Authorization", format!("Bearer {token}").into())];
+    if req.body.is_some() {
+        headers.push(("Content-Type", "application/json".into()));
+    }
+    match exchange(&req.url, method, &headers, req.body.as_ref().map(|b| b.to_json().text())).await {
+        Err(none) => none,
+        Ok((status, retry_after, Some(text))) => Reply::Http { status, retry_after, body: read_body(status, &text) },
+        Ok((status, retry_after, None)) => Reply::Http { status, retry_after, body: Body::Unreadable },
     }
 }
