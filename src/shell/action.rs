@@ -2,7 +2,7 @@
 //! worker restart. Decisions come from `crate::flow` and `crate::inflight`.
 
 use super::chrome::{self, get_path, now_ms, object};
-use super::{from_js, http, to_js, token};
+use super::{from_js, http, promise, spawn, to_js, token};
 use crate::calendar::{Making, SCOPE};
 use crate::endpoints::Endpoints;
 use crate::errors::Problem;
@@ -14,7 +14,6 @@ use crate::inflight::{Destination, Inflight, OnWake, PREFIX};
 use crate::link::MeetLink;
 use crate::warm::{self, WarmLink};
 use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
@@ -27,7 +26,8 @@ const RESUME_AFTER_MS: f64 = 30_000.0;
 
 thread_local! {
     /// Actions this worker instance is running; a record not in here at wake-up is an orphan.
-    static RUNNING: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+    /// (A handful at most: a Vec, not a HashSet, whose hashing costs ~1.5 KB of wasm.)
+    static RUNNING: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
     /// The last read-modify-write of stored data (history, pending deletes, settings); the next one waits
     /// for it, so concurrent actions never overwrite each other's entries.
     static STORAGE_TURN: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
@@ -38,7 +38,7 @@ pub async fn in_turn<T: 'static>(update: impl std::future::Future<Output = T> + 
     let previous = STORAGE_TURN.with(|t| t.borrow().clone());
     let result: Rc<RefCell<Option<T>>> = Rc::default();
     let slot = result.clone();
-    let mine = wasm_bindgen_futures::future_to_promise(async move {
+    let mine = promise(async move {
         if let Some(p) = previous {
             let _ = wasm_bindgen_futures::JsFuture::from(p).await;
         }
@@ -138,7 +138,7 @@ pub fn replenish() {
         return;
     }
     WARMING.with(|w| w.set(true));
-    wasm_bindgen_futures::spawn_local(async {
+    spawn(async {
         make_warm().await;
         WARMING.with(|w| w.set(false));
     });
@@ -170,9 +170,9 @@ async fn make_warm() {
 /// [`Made::delivered`].
 async fn run(record: Inflight, mut token: token::Token) -> Result<Made, Problem> {
     let key = record.key();
-    RUNNING.with(|r| r.borrow_mut().insert(key.clone()));
+    RUNNING.with(|r| r.borrow_mut().push(key.clone()));
     let _ = chrome::session_set(&object(&[(key.as_str(), to_js(&record))])).await;
-    wasm_bindgen_futures::spawn_local(async {
+    spawn(async {
         let _ = chrome::alarms_create(RESUME_ALARM, &object(&[("when", (chrome::now_ms() as f64 + RESUME_AFTER_MS).into())])).await;
     });
     let making = record.making();
@@ -193,20 +193,20 @@ async fn run(record: Inflight, mut token: token::Token) -> Result<Made, Problem>
             },
             Step::Done { link, placeholder } => {
                 if let Some(event_id) = placeholder {
-                    wasm_bindgen_futures::spawn_local(delete_placeholder(event_id, token, 0));
+                    spawn(delete_placeholder(event_id, token, 0));
                 }
                 break Ok(Made { link, key: Some(key.clone()), making });
             }
             Step::Fail { problem, cleanup } => {
                 if let Some(event_id) = cleanup {
-                    wasm_bindgen_futures::spawn_local(delete_placeholder(event_id, token, 0));
+                    spawn(delete_placeholder(event_id, token, 0));
                 }
                 let _ = chrome::session_remove(&key).await;
                 break Err(problem);
             }
         };
     };
-    RUNNING.with(|r| r.borrow_mut().remove(&key));
+    RUNNING.with(|r| r.borrow_mut().retain(|k| *k != key));
     result
 }
 

@@ -11,7 +11,7 @@ use crate::history::Source;
 use crate::inflight::Destination;
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 
 const OFFSCREEN: &str = "offscreen.html";
 
@@ -119,13 +119,13 @@ pub async fn deliver(trigger: Trigger) {
     let tab_id = trigger.tab_id();
     // Nothing waits for the progress badge: it runs beside the hot path.
     if let Some(tab) = tab_id {
-        wasm_bindgen_futures::spawn_local(badge(tab, "…", "#5f6368"));
+        super::spawn(badge(tab, "…", "#5f6368"));
     }
     // The probe records the field and its caret now, while the link is being made.
     let nonce = chrome::random_hex(8);
     let probe: Option<Promise> = target.ok().map(|(tab, frame)| {
         let nonce = nonce.clone();
-        future_to_promise(async move { run_in_frame(tab, frame, page::find_target(), &[nonce.into()]).await })
+        super::promise(async move { run_in_frame(tab, frame, page::find_target(), &[nonce.into()]).await })
     });
     let destination = Destination::Page { tab_id, frame_id: target.map_or(0, |(_, frame)| frame), nonce };
     let settings = current_settings().await;

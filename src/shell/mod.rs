@@ -12,22 +12,62 @@ use crate::deliver::{Trigger, INSERT_ID};
 use crate::history::Source;
 use crate::inflight::Destination;
 use crate::messages::{decode, is_own_page, Request, Response, Sender};
-use crate::json::{FromJson, ToJson};
+use crate::json::{FromJson, Json, ToJson};
 use crate::settings::{self, Choices, Settings};
 use chrome::object;
+use js_sys::Promise;
+use std::future::Future;
+use std::pin::Pin;
 use wasm_bindgen::prelude::*;
 
 const SETTINGS: &str = "settings";
 
+/// Runs `task` in the background. Every task goes through one `spawn_local::<Pin<Box<dyn …>>>`:
+/// each instantiation of it (and of `future_to_promise`) carries its own copy of the executor glue,
+/// ~1 KB of wasm apiece.
+fn spawn(task: impl Future<Output = ()> + 'static) {
+    spawn_boxed(Box::pin(task));
+}
+
+fn spawn_boxed(task: Pin<Box<dyn Future<Output = ()>>>) {
+    wasm_bindgen_futures::spawn_local(task);
+}
+
+/// `task` as a JavaScript Promise (one `future_to_promise` instantiation for all, as [`spawn`]).
+fn promise(task: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
+    promise_boxed(Box::pin(task))
+}
+
+fn promise_boxed(task: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> Promise {
+    wasm_bindgen_futures::future_to_promise(task)
+}
+
+/// A Promise resolving to `undefined` when `task` is done (the exports background.js awaits).
+fn done(task: impl Future<Output = ()> + 'static) -> Promise {
+    promise(async {
+        task.await;
+        Ok(JsValue::UNDEFINED)
+    })
+}
+
 /// A value for JavaScript: printed by `crate::json`, read back by the browser's `JSON.parse`.
 fn to_js<T: ToJson + ?Sized>(value: &T) -> JsValue {
-    js_sys::JSON::parse(&value.to_json().text()).unwrap_or(JsValue::NULL)
+    json_to_js(&value.to_json())
+}
+
+// The generic wrappers stay one line each: the work is done once, not per type.
+fn json_to_js(value: &Json) -> JsValue {
+    js_sys::JSON::parse(&value.text()).unwrap_or(JsValue::NULL)
 }
 
 /// A value from JavaScript: `JSON.stringify` (messages and storage hold only JSON data), then
 /// `crate::json`. `None` for `undefined` (an absent key) and for anything malformed.
 fn from_js<T: FromJson>(value: &JsValue) -> Option<T> {
-    T::from_json_str(&js_sys::JSON::stringify(value).ok()?.as_string()?)
+    T::from_json(&js_to_json(value)?)
+}
+
+fn js_to_json(value: &JsValue) -> Option<Json> {
+    Json::parse(&js_sys::JSON::stringify(value).ok()?.as_string()?)
 }
 
 /// The user's stored choices; anything malformed means none.
@@ -109,7 +149,7 @@ async fn handle(request: Request) -> Response {
             Ok(made) => {
                 let link = made.link.clone();
                 // The popup shows the link now; the bookkeeping follows.
-                wasm_bindgen_futures::spawn_local(made.delivered(Source::Popup));
+                spawn(made.delivered(Source::Popup));
                 Response::Link { link }
             }
             Err(problem) => Response::Failed { problem },
@@ -119,48 +159,55 @@ async fn handle(request: Request) -> Response {
 
 /// `runtime.onMessage`: decodes, checks the sender, answers. Never throws.
 #[wasm_bindgen(js_name = onMessage)]
-pub async fn on_message(message: JsValue, sender: JsValue) -> JsValue {
+pub fn on_message(message: JsValue, sender: JsValue) -> Promise {
     let sender: Sender = from_js(&sender).unwrap_or_default();
-    if !is_own_page(&sender, &chrome::runtime_id()) {
-        return to_js(&Response::Rejected);
-    }
-    match from_js(&message).as_ref().and_then(decode) {
-        Some(request) => to_js(&handle(request).await),
-        None => to_js(&Response::Rejected),
-    }
+    let request = from_js(&message).as_ref().and_then(decode).filter(|_| is_own_page(&sender, &chrome::runtime_id()));
+    promise(async move {
+        Ok(match request {
+            Some(request) => to_js(&handle(request).await),
+            None => to_js(&Response::Rejected),
+        })
+    })
 }
 
 /// Every worker start: finish what a previous instance left (in-flight actions first, then
 /// placeholder deletes that are due).
 #[wasm_bindgen(js_name = onStart)]
-pub async fn on_start() {
-    action::resume_orphans().await;
-    action::retry_pending_deletes().await;
+pub fn on_start() -> Promise {
+    done(async {
+        action::resume_orphans().await;
+        action::retry_pending_deletes().await;
+    })
 }
 
 /// `runtime.onInstalled` and `runtime.onStartup`: (re)create the context-menu item — removeAll
 /// first, so an update or a second call never fails on a duplicate id.
 #[wasm_bindgen(js_name = onWake)]
-pub async fn on_wake() {
-    let _ = chrome::menus_remove_all().await;
-    let item = object(&[
-        ("id", INSERT_ID.into()),
-        ("title", chrome::i18n("menuInsert").into()),
-        ("contexts", js_sys::Array::of1(&"editable".into()).into()),
-    ]);
-    if chrome::menus_create(&item).is_err() {
-        chrome::warn("MeetLink: could not create the context menu item");
-    }
+pub fn on_wake() -> Promise {
+    done(async {
+        let _ = chrome::menus_remove_all().await;
+        let item = object(&[
+            ("id", INSERT_ID.into()),
+            ("title", chrome::i18n("menuInsert").into()),
+            ("contexts", js_sys::Array::of1(&"editable".into()).into()),
+        ]);
+        if chrome::menus_create(&item).is_err() {
+            chrome::warn("MeetLink: could not create the context menu item");
+        }
+    })
 }
 
 /// `alarms.onAlarm`: the placeholder-cleanup and resume alarms.
 #[wasm_bindgen(js_name = onAlarm)]
-pub async fn on_alarm(alarm: JsValue) {
-    match chrome::get_path(&alarm, &["name"]).as_string().as_deref() {
-        Some(action::CLEANUP_ALARM) => action::retry_pending_deletes().await,
-        Some(action::RESUME_ALARM) => action::resume_orphans().await,
-        _ => {}
-    }
+pub fn on_alarm(alarm: JsValue) -> Promise {
+    let name = chrome::get_path(&alarm, &["name"]).as_string();
+    done(async move {
+        match name.as_deref() {
+            Some(action::CLEANUP_ALARM) => action::retry_pending_deletes().await,
+            Some(action::RESUME_ALARM) => action::resume_orphans().await,
+            _ => {}
+        }
+    })
 }
 
 fn tab_id(tab: &JsValue) -> Option<i32> {
@@ -169,21 +216,27 @@ fn tab_id(tab: &JsValue) -> Option<i32> {
 
 /// `contextMenus.onClicked`: "Insert Meet link" in an editable field.
 #[wasm_bindgen(js_name = onMenuClicked)]
-pub async fn on_menu_clicked(info: JsValue, tab: JsValue) {
-    if chrome::get_path(&info, &["menuItemId"]).as_string().as_deref() != Some(INSERT_ID) {
-        return;
-    }
+pub fn on_menu_clicked(info: JsValue, tab: JsValue) -> Promise {
+    let ours = chrome::get_path(&info, &["menuItemId"]).as_string().as_deref() == Some(INSERT_ID);
     let frame_id = chrome::get_path(&info, &["frameId"]).as_f64().unwrap_or(0.0) as i32;
-    match tab_id(&tab) {
-        Some(tab_id) => deliver::deliver(Trigger::Menu { tab_id, frame_id }).await,
-        None => deliver::deliver(Trigger::Command { tab_id: None }).await,
-    }
+    let trigger = match tab_id(&tab) {
+        Some(tab_id) => Trigger::Menu { tab_id, frame_id },
+        None => Trigger::Command { tab_id: None },
+    };
+    done(async move {
+        if ours {
+            deliver::deliver(trigger).await;
+        }
+    })
 }
 
 /// `commands.onCommand`: the "insert-meet-link" shortcut.
 #[wasm_bindgen(js_name = onCommand)]
-pub async fn on_command(command: String, tab: JsValue) {
-    if command == INSERT_ID {
-        deliver::deliver(Trigger::Command { tab_id: tab_id(&tab) }).await;
-    }
+pub fn on_command(command: String, tab: JsValue) -> Promise {
+    let trigger = Trigger::Command { tab_id: tab_id(&tab) };
+    done(async move {
+        if command == INSERT_ID {
+            deliver::deliver(trigger).await;
+        }
+    })
 }
