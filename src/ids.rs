@@ -17,9 +17,13 @@ pub struct ActionIds {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-fn hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
+/// Lowercase hex of `bytes`, with a `-` before each byte whose index is in `dashes` (UUID form).
+pub fn hex(bytes: &[u8], dashes: &[usize]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2 + dashes.len());
+    for (i, b) in bytes.iter().enumerate() {
+        if dashes.contains(&i) {
+            s.push('-');
+        }
         s.push(HEX[(b >> 4) as usize] as char);
         s.push(HEX[(b & 15) as usize] as char);
     }
@@ -38,11 +42,7 @@ impl ActionIds {
         r.copy_from_slice(&random[16..]);
         r[6] = (r[6] & 0x0f) | 0x40;
         r[8] = (r[8] & 0x3f) | 0x80;
-        let h = hex(&r);
-        ActionIds {
-            event_id: hex(&e),
-            request_id: format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..]),
-        }
+        ActionIds { event_id: hex(&e, &[]), request_id: hex(&r, &[4, 6, 8, 10]) }
     }
 }
 

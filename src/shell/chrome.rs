@@ -120,7 +120,7 @@ pub async fn local_value(key: &str) -> JsValue {
 
 /// Random hex (from `crypto.getRandomValues`), `2 * bytes` characters.
 pub fn random_hex(bytes: usize) -> String {
-    random32()[..bytes.min(32)].iter().map(|b| format!("{b:02x}")).collect()
+    crate::ids::hex(random32().get(..bytes).unwrap_or_default(), &[])
 }
 
 /// 32 bytes from `crypto.getRandomValues`.
