@@ -29,3 +29,9 @@ pub mod warm;
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]
 pub mod shell;
+
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+// SAFETY: the wasm is single-threaded (no atomics target feature; one worker, one thread).
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
