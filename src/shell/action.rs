@@ -35,19 +35,24 @@ thread_local! {
 
 /// Runs `update` after every earlier one has finished (within this worker instance); its result.
 pub async fn in_turn<T: 'static>(update: impl std::future::Future<Output = T> + 'static) -> Option<T> {
-    let previous = STORAGE_TURN.with(|t| t.borrow().clone());
     let result: Rc<RefCell<Option<T>>> = Rc::default();
     let slot = result.clone();
+    queued(Box::pin(async move { *slot.borrow_mut() = Some(update.await) })).await;
+    result.take()
+}
+
+/// [`in_turn`]'s queue, once for every type it is used with.
+async fn queued(update: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>) {
+    let previous = STORAGE_TURN.with(|t| t.borrow().clone());
     let mine = promise(async move {
         if let Some(p) = previous {
             let _ = wasm_bindgen_futures::JsFuture::from(p).await;
         }
-        *slot.borrow_mut() = Some(update.await);
+        update.await;
         Ok(JsValue::UNDEFINED)
     });
     STORAGE_TURN.with(|t| *t.borrow_mut() = Some(mine.clone()));
     let _ = wasm_bindgen_futures::JsFuture::from(mine).await;
-    result.take()
 }
 
 /// Changes the stored history with `edit`, in turn with every other change.
