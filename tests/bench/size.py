@@ -10,6 +10,8 @@ import csv, io, re, subprocess, sys, tempfile, collections
 
 FLAGS = ["-Oz", "-g", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
          "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue"]
+# The functions background.js calls (src/shell/mod.rs).
+EXPORTS = ("onMessage", "onStart", "onWake", "onAlarm", "onMenuClicked", "onCommand")
 PRIMITIVE = re.compile(r"^(\[|&|\*|\(|f32|f64|u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|i128|isize|bool|char|str|dyn )")
 
 
@@ -23,8 +25,12 @@ def crate_of(name):
     if not m:
         return "(other)"
     crate = m.group(1)
-    if crate in ("core", "alloc", "std", "dlmalloc", "__rustc", "__rdl_alloc", "__rdl_dealloc", "__rdl_realloc"):
-        return "std (core, alloc, dlmalloc)"
+    if crate in ("core", "alloc", "std", "__rustc", "__rdl_alloc", "__rdl_dealloc", "__rdl_realloc", "__multi3", "__powidf2"):
+        return "std (core, alloc)"
+    if crate in EXPORTS or "meetlink::shell" in name:
+        return "meetlink: browser shell (async, wasm only)"
+    if crate == "meetlink":
+        return "meetlink: pure core (incl. json)"
     if crate.startswith("__wbg") or crate.startswith("__wbindgen") or crate in ("wasm_bindgen", "export", "import", "table", "elem"):
         return "wasm_bindgen"
     if crate.startswith("byn"):  # functions binaryen merged ("byn$mgfn-shared$<mangled>")
@@ -49,9 +55,11 @@ def main(path):
         sizes[crate_of(name)] += size
     total = sum(sizes.values())
     print(f"wasm by crate (after wasm-opt -Oz, names kept to attribute; {total} bytes counted)")
-    print("crate                              bytes      %")
-    for crate, size in sizes.most_common(14):
-        print(f"{crate:32} {size:8}  {100 * size / total:5.1f}")
+    print(f"{'crate':44} {'bytes':>8}  {'%':>5}")
+    shown = [(crate, size) for crate, size in sizes.most_common() if size >= 1000]
+    rest = total - sum(size for _, size in shown)
+    for crate, size in shown + [("(everything under 1 KB)", rest)]:
+        print(f"{crate:44} {size:8}  {100 * size / total:5.1f}")
 
 
 if __name__ == "__main__":
