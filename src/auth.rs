@@ -4,7 +4,6 @@
 //! kept for the session. google-apis.md §4.4–4.5 and §5.1.
 
 use crate::errors::Problem;
-use crate::json::{FromJson, Json, Obj, ToJson};
 
 /// The scopes of the web flow: the one API scope the link source needs (Calendar, or Meet for
 /// spaces), plus `openid email` to show which account links are made with.
@@ -203,54 +202,16 @@ pub struct AccountChoice {
     pub web: bool,
 }
 
-const SESSION_FIELDS: [&str; 4] = ["token", "expiresAtMs", "email", "scopes"];
-
-/// Unknown fields refused: a session record is only ever written by this code.
-impl FromJson for WebSession {
-    fn from_json(v: &Json) -> Option<Self> {
-        let f = v.fields()?;
-        f.only(&SESSION_FIELDS)?;
-        Some(WebSession {
-            token: f.req(SESSION_FIELDS[0])?,
-            expires_at_ms: f.req(SESSION_FIELDS[1])?,
-            email: f.opt(SESSION_FIELDS[2])?,
-            scopes: f.or_default(SESSION_FIELDS[3])?,
-        })
-    }
-}
-
-impl ToJson for WebSession {
-    fn to_json(&self) -> Json {
-        Obj::new()
-            .with(SESSION_FIELDS[0], &self.token)
-            .with(SESSION_FIELDS[1], self.expires_at_ms)
-            .with(SESSION_FIELDS[2], self.email.as_ref())
-            .with(SESSION_FIELDS[3], &self.scopes)
-            .done()
-    }
-}
-
-impl ToJson for Account {
-    fn to_json(&self) -> Json {
-        let via = match self.via {
-            Via::Chrome => "chrome",
-            Via::Web => "web",
-        };
-        Obj::new().with("via", via).with("email", self.email.as_ref()).done()
-    }
-}
-
-impl FromJson for AccountChoice {
-    fn from_json(v: &Json) -> Option<Self> {
-        Some(AccountChoice { web: v.fields()?.or_default("web")? })
-    }
-}
-
-impl ToJson for AccountChoice {
-    fn to_json(&self) -> Json {
-        Obj::new().with("web", self.web).done()
-    }
-}
+// A session record is only ever written by this code: unknown fields refused.
+crate::json_record!(both strict WebSession {
+    token: "token" req,
+    expires_at_ms: "expiresAtMs" req,
+    email: "email" opt,
+    scopes: "scopes" default,
+});
+crate::json_names!(Via { Chrome = "chrome", Web = "web" });
+crate::json_record!(write Account { via: "via" req, email: "email" opt });
+crate::json_record!(both lenient AccountChoice { web: "web" default });
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,7 @@ use crate::ids::ActionIds;
 use crate::link::MeetLink;
 use crate::settings::{AccessType, LinkSource, Settings};
 use crate::time::rfc3339_utc;
-use crate::json::{FromJson, Json, Obj, ToJson};
+use crate::json::{Json, Obj, ToJson};
 
 /// The one OAuth scope MeetLink asks for: the narrowest that allows insert, get and delete on the
 /// user's primary calendar (google-apis.md §1.10). `build.sh` copies it into the manifest's
@@ -176,11 +176,7 @@ impl ToJson for NewSpace {
     }
 }
 
-impl ToJson for EventTime {
-    fn to_json(&self) -> Json {
-        Obj::new().with("dateTime", &self.date_time).with("timeZone", &self.time_zone).done()
-    }
-}
+crate::json_record!(write EventTime { date_time: "dateTime" req, time_zone: "timeZone" req });
 
 impl ToJson for NewEvent {
     fn to_json(&self) -> Json {
@@ -279,43 +275,18 @@ pub struct EntryPoint {
     pub uri: Option<String>,
 }
 
-// The read side: every field optional, unknown fields ignored, one of the wrong type makes the body
-// unreadable (as with serde's `default`).
-impl FromJson for Event {
-    fn from_json(v: &Json) -> Option<Self> {
-        let f = v.fields()?;
-        Some(Event {
-            meeting_uri: f.opt("meetingUri")?,
-            id: f.opt("id")?,
-            status: f.opt("status")?,
-            hangout_link: f.opt("hangoutLink")?,
-            conference_data: f.opt("conferenceData")?,
-        })
-    }
-}
-impl FromJson for ConferenceData {
-    fn from_json(v: &Json) -> Option<Self> {
-        let f = v.fields()?;
-        Some(ConferenceData { create_request: f.opt("createRequest")?, entry_points: f.opt("entryPoints")? })
-    }
-}
-impl FromJson for CreateRequestEcho {
-    fn from_json(v: &Json) -> Option<Self> {
-        let f = v.fields()?;
-        Some(CreateRequestEcho { request_id: f.opt("requestId")?, status: f.opt("status")? })
-    }
-}
-impl FromJson for RequestStatus {
-    fn from_json(v: &Json) -> Option<Self> {
-        Some(RequestStatus { status_code: v.fields()?.opt("statusCode")? })
-    }
-}
-impl FromJson for EntryPoint {
-    fn from_json(v: &Json) -> Option<Self> {
-        let f = v.fields()?;
-        Some(EntryPoint { entry_point_type: f.opt("entryPointType")?, uri: f.opt("uri")? })
-    }
-}
+// The read side: every field optional, unknown fields ignored (Google adds fields).
+crate::json_record!(read lenient Event {
+    meeting_uri: "meetingUri" opt,
+    id: "id" opt,
+    status: "status" opt,
+    hangout_link: "hangoutLink" opt,
+    conference_data: "conferenceData" opt,
+});
+crate::json_record!(read lenient ConferenceData { create_request: "createRequest" opt, entry_points: "entryPoints" opt });
+crate::json_record!(read lenient CreateRequestEcho { request_id: "requestId" opt, status: "status" opt });
+crate::json_record!(read lenient RequestStatus { status_code: "statusCode" opt });
+crate::json_record!(read lenient EntryPoint { entry_point_type: "entryPointType" opt, uri: "uri" opt });
 
 /// Where an event's conference stands.
 #[derive(Debug, Clone, PartialEq, Eq)]

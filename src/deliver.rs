@@ -9,7 +9,6 @@
 //!   clipboard and the user is told why. The link is never lost.
 
 use crate::errors::Problem;
-use crate::json::{FromJson, Json};
 
 /// What started an insertion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,12 +58,7 @@ pub struct PageAnswer {
     pub reason: Option<String>,
 }
 
-impl FromJson for PageAnswer {
-    fn from_json(v: &Json) -> Option<Self> {
-        let f = v.fields()?;
-        Some(PageAnswer { ok: f.or_default("ok")?, reason: f.opt("reason")? })
-    }
-}
+crate::json_record!(read lenient PageAnswer { ok: "ok" default, reason: "reason" opt });
 
 /// Why a link went to the clipboard instead of into the field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

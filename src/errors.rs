@@ -5,7 +5,7 @@
 //! `status` / `details[].reason`, then the HTTP code. Every outcome the user can meet is a
 //! [`Problem`], and each Problem has a message in `_locales` that says what happened and what to do.
 
-use crate::json::{FromJson, Json, ToJson};
+use crate::json::{Json, ToJson};
 
 /// Everything that can stop a link from being made, as the user is told it.
 ///
@@ -126,35 +126,17 @@ pub struct ErrorDetail {
     pub reason: Option<String>,
 }
 
-// Every field optional; one of the wrong type makes the body unreadable (as with serde).
-impl FromJson for ErrorEnvelope {
-    fn from_json(v: &Json) -> Option<Self> {
-        Some(ErrorEnvelope { error: v.fields()?.opt("error")? })
-    }
-}
-impl FromJson for ErrorBody {
-    fn from_json(v: &Json) -> Option<Self> {
-        let f = v.fields()?;
-        Some(ErrorBody {
-            code: f.opt("code")?,
-            message: f.opt("message")?,
-            errors: f.opt("errors")?,
-            status: f.opt("status")?,
-            details: f.opt("details")?,
-        })
-    }
-}
-impl FromJson for ErrorItem {
-    fn from_json(v: &Json) -> Option<Self> {
-        let f = v.fields()?;
-        Some(ErrorItem { domain: f.opt("domain")?, reason: f.opt("reason")?, message: f.opt("message")? })
-    }
-}
-impl FromJson for ErrorDetail {
-    fn from_json(v: &Json) -> Option<Self> {
-        Some(ErrorDetail { reason: v.fields()?.opt("reason")? })
-    }
-}
+// Every field optional, unknown fields ignored.
+crate::json_record!(read lenient ErrorEnvelope { error: "error" opt });
+crate::json_record!(read lenient ErrorBody {
+    code: "code" opt,
+    message: "message" opt,
+    errors: "errors" opt,
+    status: "status" opt,
+    details: "details" opt,
+});
+crate::json_record!(read lenient ErrorItem { domain: "domain" opt, reason: "reason" opt, message: "message" opt });
+crate::json_record!(read lenient ErrorDetail { reason: "reason" opt });
 
 impl ErrorEnvelope {
     fn reason(&self) -> Option<&str> {

@@ -17,7 +17,7 @@ use crate::errors::{classify, retry_after_ms, ApiError, ErrorEnvelope, Problem};
 use crate::ids::ActionIds;
 use crate::link::MeetLink;
 use crate::retry::Backoff;
-use crate::json::{FromJson, Json, Obj, ToJson};
+use crate::json::{Json, ToJson};
 
 /// HTTP method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -326,26 +326,8 @@ pub struct PendingDelete {
     pub next_at_ms: u64,
 }
 
-const PENDING_FIELDS: [&str; 3] = ["eventId", "attempts", "nextAtMs"];
-
-/// Unknown fields refused: only this code writes it.
-impl FromJson for PendingDelete {
-    fn from_json(v: &Json) -> Option<Self> {
-        let f = v.fields()?;
-        f.only(&PENDING_FIELDS)?;
-        Some(PendingDelete { event_id: f.req(PENDING_FIELDS[0])?, attempts: f.req(PENDING_FIELDS[1])?, next_at_ms: f.req(PENDING_FIELDS[2])? })
-    }
-}
-
-impl ToJson for PendingDelete {
-    fn to_json(&self) -> Json {
-        Obj::new()
-            .with(PENDING_FIELDS[0], &self.event_id)
-            .with(PENDING_FIELDS[1], self.attempts)
-            .with(PENDING_FIELDS[2], self.next_at_ms)
-            .done()
-    }
-}
+// Only this code writes it: unknown fields refused.
+crate::json_record!(both strict PendingDelete { event_id: "eventId" req, attempts: "attempts" req, next_at_ms: "nextAtMs" req });
 
 impl PendingDelete {
     /// The record after one more failed attempt, or `None` when the bound is reached.

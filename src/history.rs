@@ -4,7 +4,6 @@
 
 use crate::link::MeetLink;
 use crate::settings::LinkSource;
-use crate::json::{FromJson, Json, Obj, ToJson};
 
 /// Storage key.
 pub const KEY: &str = "history";
@@ -39,37 +38,16 @@ pub struct Entry {
 
 crate::json_names!(Source { Popup = "popup", Page = "page" });
 
-const FIELDS: [&str; 6] = ["url", "createdMs", "source", "title", "account", "kind"];
-
-/// Unknown fields refused; `title`, `account` and `kind` may be absent (entries from before they
-/// existed).
-impl FromJson for Entry {
-    fn from_json(v: &Json) -> Option<Self> {
-        let f = v.fields()?;
-        f.only(&FIELDS)?;
-        Some(Entry {
-            url: f.req(FIELDS[0])?,
-            created_ms: f.req(FIELDS[1])?,
-            source: f.req(FIELDS[2])?,
-            title: f.or_default(FIELDS[3])?,
-            account: f.opt(FIELDS[4])?,
-            kind: f.or_default(FIELDS[5])?,
-        })
-    }
-}
-
-impl ToJson for Entry {
-    fn to_json(&self) -> Json {
-        Obj::new()
-            .with(FIELDS[0], &self.url)
-            .with(FIELDS[1], self.created_ms)
-            .with(FIELDS[2], self.source)
-            .with(FIELDS[3], &self.title)
-            .with(FIELDS[4], self.account.as_ref())
-            .with(FIELDS[5], self.kind)
-            .done()
-    }
-}
+// Unknown fields refused; `title`, `account` and `kind` may be absent (entries from before they
+// existed).
+crate::json_record!(both strict Entry {
+    url: "url" req,
+    created_ms: "createdMs" req,
+    source: "source" req,
+    title: "title" default,
+    account: "account" opt,
+    kind: "kind" default,
+});
 
 impl Entry {
     /// An entry for `link`, made now.

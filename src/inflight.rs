@@ -90,48 +90,20 @@ impl ToJson for Destination {
     }
 }
 
-const FIELDS: [&str; 11] = [
-    "eventId", "requestId", "title", "timeZone", "startMs", "durationMin", "keep", "space", "destination", "startedMs", "resumes",
-];
-
-/// Unknown fields refused: a record is only ever written by this code.
-impl FromJson for Inflight {
-    fn from_json(v: &Json) -> Option<Self> {
-        let f = v.fields()?;
-        f.only(&FIELDS)?;
-        Some(Inflight {
-            event_id: f.req(FIELDS[0])?,
-            request_id: f.req(FIELDS[1])?,
-            title: f.req(FIELDS[2])?,
-            time_zone: f.req(FIELDS[3])?,
-            start_ms: f.req(FIELDS[4])?,
-            duration_min: f.req(FIELDS[5])?,
-            keep: f.or_default(FIELDS[6])?,
-            space: f.opt(FIELDS[7])?,
-            destination: f.req(FIELDS[8])?,
-            started_ms: f.req(FIELDS[9])?,
-            resumes: f.req(FIELDS[10])?,
-        })
-    }
-}
-
-impl ToJson for Inflight {
-    fn to_json(&self) -> Json {
-        Obj::new()
-            .with(FIELDS[0], &self.event_id)
-            .with(FIELDS[1], &self.request_id)
-            .with(FIELDS[2], &self.title)
-            .with(FIELDS[3], &self.time_zone)
-            .with(FIELDS[4], self.start_ms)
-            .with(FIELDS[5], self.duration_min)
-            .with(FIELDS[6], self.keep)
-            .some(FIELDS[7], self.space)
-            .with(FIELDS[8], &self.destination)
-            .with(FIELDS[9], self.started_ms)
-            .with(FIELDS[10], self.resumes)
-            .done()
-    }
-}
+// A record is only ever written by this code: unknown fields refused.
+crate::json_record!(both strict Inflight {
+    event_id: "eventId" req,
+    request_id: "requestId" req,
+    title: "title" req,
+    time_zone: "timeZone" req,
+    start_ms: "startMs" req,
+    duration_min: "durationMin" req,
+    keep: "keep" default,
+    space: "space" skip,
+    destination: "destination" req,
+    started_ms: "startedMs" req,
+    resumes: "resumes" req,
+});
 
 /// What a waking worker does with a record it finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -496,6 +496,52 @@ impl<T: FromJson> FromJson for Vec<T> {
     }
 }
 
+/// JSON for a record: each field's wire name and how it is read and written. What serde's derive
+/// did for these types, in the few forms they need:
+///
+/// - `read`, `write` or `both` impls; `strict` refuses unknown fields (records only this code
+///   writes), `lenient` ignores them (Google's and Chrome's objects, which grow);
+/// - per field: `req` (must be present), `opt` (an `Option`: absent or `null` is `None`; written as
+///   `null`), `skip` (an `Option` written only when set), `default` (absent is `Default`),
+///   `nonempty` (a `Vec` absent when empty).
+///
+/// A field present with the wrong type makes the whole record unreadable, as with serde.
+#[macro_export]
+macro_rules! json_record {
+    (read $strict:ident $ty:ident { $($field:ident: $name:literal $mode:ident),* $(,)? }) => {
+        impl $crate::json::FromJson for $ty {
+            fn from_json(v: &$crate::json::Json) -> Option<Self> {
+                let f = v.fields()?;
+                $crate::json_record!(@$strict f [$($name),*]);
+                Some($ty { $($field: $crate::json_record!(@get $mode f $name)),* })
+            }
+        }
+    };
+    (write $ty:ident { $($field:ident: $name:literal $mode:ident),* $(,)? }) => {
+        impl $crate::json::ToJson for $ty {
+            fn to_json(&self) -> $crate::json::Json {
+                let o = $crate::json::Obj::new();
+                $(let o = $crate::json_record!(@put $mode o $name self.$field);)*
+                o.done()
+            }
+        }
+    };
+    (both $strict:ident $ty:ident { $($body:tt)* }) => {
+        $crate::json_record!(read $strict $ty { $($body)* });
+        $crate::json_record!(write $ty { $($body)* });
+    };
+    (@strict $f:ident [$($name:literal),*]) => { $f.only(&[$($name),*])?; };
+    (@lenient $f:ident [$($name:literal),*]) => {};
+    (@get req $f:ident $name:literal) => { $f.req($name)? };
+    (@get opt $f:ident $name:literal) => { $f.opt($name)? };
+    (@get skip $f:ident $name:literal) => { $f.opt($name)? };
+    (@get default $f:ident $name:literal) => { $f.or_default($name)? };
+    (@get nonempty $f:ident $name:literal) => { $f.or_default($name)? };
+    (@put skip $o:ident $name:literal $v:expr) => { $o.some($name, $v.as_ref()) };
+    (@put nonempty $o:ident $name:literal $v:expr) => { if $v.is_empty() { $o } else { $o.with($name, &$v) } };
+    (@put $mode:ident $o:ident $name:literal $v:expr) => { $o.with($name, &$v) };
+}
+
 /// JSON for a fieldless enum written as one string per variant.
 #[macro_export]
 macro_rules! json_names {

@@ -6,7 +6,6 @@
 //! `javascript:`, userinfo, a port, a path — is refused. A query string (Google sometimes adds
 //! `?hs=…`) is dropped: the canonical link is the code alone.
 
-use crate::json::{Json, Obj, ToJson};
 
 /// A validated Google Meet link.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,12 +40,8 @@ impl MeetLink {
     }
 }
 
-/// Written as `{"url": "…"}` (the popup reads `link.url`).
-impl ToJson for MeetLink {
-    fn to_json(&self) -> Json {
-        Obj::new().with("url", &self.url).done()
-    }
-}
+// Written as `{"url": "…"}` (the popup reads `link.url`).
+crate::json_record!(write MeetLink { url: "url" req });
 
 /// What is typed into the field for a link. Applied as text, never as HTML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -6,7 +6,7 @@ use crate::auth::Account;
 use crate::errors::Problem;
 use crate::link::MeetLink;
 use crate::settings::{Choices, Settings};
-use crate::json::{FromJson, Json, Obj, ToJson};
+use crate::json::{Json, Obj, ToJson};
 
 /// Every message a page may send the worker.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,14 +133,9 @@ impl ToJson for Response {
     }
 }
 
-/// Only the fields the decision needs; the rest of the sender (its `tab`, `documentId`, …) is
-/// ignored. A malformed one is the caller's to reject.
-impl FromJson for Sender {
-    fn from_json(v: &Json) -> Option<Self> {
-        let f = v.fields()?;
-        Some(Sender { id: f.opt("id")?, origin: f.opt("origin")?, url: f.opt("url")?, frame_id: f.opt("frameId")? })
-    }
-}
+// Only the fields the decision needs; the rest of the sender (its `tab`, `documentId`, …) is
+// ignored. A malformed one is the caller's to reject.
+crate::json_record!(read lenient Sender { id: "id" opt, origin: "origin" opt, url: "url" opt, frame_id: "frameId" opt });
 
 /// True when `sender` is a top-level page of this extension (popup, options): same extension id,
 /// origin exactly `chrome-extension://<id>` (origin, not URL, decides — Chromium security rules),

@@ -5,7 +5,6 @@
 //! never an error on the hot path.
 
 use crate::link::Template;
-use crate::json::{FromJson, Json, Obj, ToJson};
 
 /// Default meeting title.
 pub const DEFAULT_TITLE: &str = "Google Meet";
@@ -103,55 +102,31 @@ pub const NAMES: [&str; 8] =
 crate::json_names!(LinkSource { Calendar = "calendar", Space = "space" });
 crate::json_names!(AccessType { Open = "OPEN", Trusted = "TRUSTED", Restricted = "RESTRICTED" });
 
-impl ToJson for Settings {
-    fn to_json(&self) -> Json {
-        Obj::new()
-            .with(NAMES[0], &self.title)
-            .with(NAMES[1], self.duration_minutes)
-            .with(NAMES[2], self.keep_event)
-            .with(NAMES[3], self.source)
-            .with(NAMES[4], self.access_type)
-            .with(NAMES[5], self.template)
-            .with(NAMES[6], self.notifications)
-            .with(NAMES[7], self.warm_link)
-            .done()
-    }
-}
+// Written under the names in [`NAMES`] (a test keeps the two equal).
+crate::json_record!(write Settings {
+    title: "title" req,
+    duration_minutes: "durationMinutes" req,
+    keep_event: "keepEvent" req,
+    source: "source" req,
+    access_type: "accessType" req,
+    template: "template" req,
+    notifications: "notifications" req,
+    warm_link: "warmLink" req,
+});
 
-/// Every field may be absent; one that is present and malformed makes the whole record unreadable
-/// (the caller then uses none of it, as it would for a corrupted store).
-impl FromJson for Choices {
-    fn from_json(v: &Json) -> Option<Self> {
-        let f = v.fields()?;
-        Some(Choices {
-            title: f.opt(NAMES[0])?,
-            duration_minutes: f.opt(NAMES[1])?,
-            keep_event: f.opt(NAMES[2])?,
-            source: f.opt(NAMES[3])?,
-            access_type: f.opt(NAMES[4])?,
-            template: f.opt(NAMES[5])?,
-            notifications: f.opt(NAMES[6])?,
-            warm_link: f.opt(NAMES[7])?,
-            locked: f.or_default("locked")?,
-        })
-    }
-}
-
-/// Only the fields that are set.
-impl ToJson for Choices {
-    fn to_json(&self) -> Json {
-        let obj = Obj::new()
-            .some(NAMES[0], self.title.as_ref())
-            .some(NAMES[1], self.duration_minutes)
-            .some(NAMES[2], self.keep_event)
-            .some(NAMES[3], self.source)
-            .some(NAMES[4], self.access_type)
-            .some(NAMES[5], self.template)
-            .some(NAMES[6], self.notifications)
-            .some(NAMES[7], self.warm_link);
-        if self.locked.is_empty() { obj } else { obj.with("locked", &self.locked) }.done()
-    }
-}
+// Every field may be absent (and is written only when set); one that is present and malformed makes
+// the whole record unreadable (the caller then uses none of it, as for a corrupted store).
+crate::json_record!(both lenient Choices {
+    title: "title" skip,
+    duration_minutes: "durationMinutes" skip,
+    keep_event: "keepEvent" skip,
+    source: "source" skip,
+    access_type: "accessType" skip,
+    template: "template" skip,
+    notifications: "notifications" skip,
+    warm_link: "warmLink" skip,
+    locked: "locked" nonempty,
+});
 
 fn clean_title(raw: &str) -> Option<String> {
     let t = raw.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -230,6 +205,10 @@ mod tests {
             "template": "markdown", "notifications": false, "warmLink": false, "locked": ["title"]}));
         assert_eq!(choices(crate::json::to_value(&all)), all);
         assert_eq!(crate::json::to_value(&Choices::default()), json!({}), "unset fields are left out");
+        let names: Vec<String> = crate::json::to_value(&Settings::default()).as_object().unwrap().keys().cloned().collect();
+        let mut want: Vec<String> = NAMES.iter().map(|n| n.to_string()).collect();
+        want.sort(); // serde_json's map is sorted
+        assert_eq!(names, want, "settings are written under NAMES");
     }
 
     #[test]

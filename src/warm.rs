@@ -11,7 +11,6 @@
 //! "now".
 
 use crate::settings::{AccessType, LinkSource, Settings};
-use crate::json::{FromJson, Json, Obj, ToJson};
 
 /// Storage key (`storage.session`).
 pub const KEY: &str = "warmLink";
@@ -31,27 +30,8 @@ pub struct WarmLink {
     pub made_ms: u64,
 }
 
-const FIELDS: [&str; 4] = ["url", "account", "kind", "madeMs"];
-
-/// Unknown fields refused: only this code writes it.
-impl FromJson for WarmLink {
-    fn from_json(v: &Json) -> Option<Self> {
-        let f = v.fields()?;
-        f.only(&FIELDS)?;
-        Some(WarmLink { url: f.req(FIELDS[0])?, account: f.req(FIELDS[1])?, kind: f.req(FIELDS[2])?, made_ms: f.req(FIELDS[3])? })
-    }
-}
-
-impl ToJson for WarmLink {
-    fn to_json(&self) -> Json {
-        Obj::new()
-            .with(FIELDS[0], &self.url)
-            .with(FIELDS[1], &self.account)
-            .with(FIELDS[2], &self.kind)
-            .with(FIELDS[3], self.made_ms)
-            .done()
-    }
-}
+// Only this code writes it: unknown fields refused.
+crate::json_record!(both strict WarmLink { url: "url" req, account: "account" req, kind: "kind" req, made_ms: "madeMs" req });
 
 /// What a warm link for `settings` must be, or `None` when none may be made ahead (turned off, or a
 /// kept event).
