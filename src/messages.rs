@@ -1,4 +1,4 @@
-//! The message protocol between the extension's pages and the worker: one serde enum, unknown or
+//! The message protocol between the extension's pages and the worker: one enum, unknown or
 //! malformed messages rejected, and privileged requests accepted only from the extension's own pages
 //! (style-and-trust.md B4, testable properties 9–11).
 
