@@ -35,8 +35,6 @@ def crate_of(name):
         return "wasm_bindgen"
     if crate.startswith("byn"):  # functions binaryen merged ("byn$mgfn-shared$<mangled>")
         return "(merged by wasm-opt)"
-    if crate.startswith("serde"):
-        return crate.replace("serde_core", "serde")
     return crate
 
 
