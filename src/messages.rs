@@ -155,7 +155,7 @@ mod tests {
     use serde_json::json;
 
     fn dec(v: serde_json::Value) -> Option<Request> {
-        decode(&crate::json::from_value(v)?)
+        decode(&Json::parse(&v.to_string())?)
     }
 
     #[test]

@@ -161,7 +161,8 @@ async fn handle(request: Request) -> Response {
 #[wasm_bindgen(js_name = onMessage)]
 pub fn on_message(message: JsValue, sender: JsValue) -> Promise {
     let sender: Sender = from_js(&sender).unwrap_or_default();
-    let request = from_js(&message).as_ref().and_then(decode).filter(|_| is_own_page(&sender, &chrome::runtime_id()));
+    // The sender first: a message from anywhere else is not even read.
+    let request = is_own_page(&sender, &chrome::runtime_id()).then(|| js_to_json(&message)).flatten().as_ref().and_then(decode);
     promise(async move {
         Ok(match request {
             Some(request) => to_js(&handle(request).await),
