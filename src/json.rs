@@ -405,11 +405,6 @@ impl ToJson for Json {
         self.clone()
     }
 }
-impl FromJson for Json {
-    fn from_json(v: &Json) -> Option<Self> {
-        Some(v.clone())
-    }
-}
 impl ToJson for str {
     fn to_json(&self) -> Json {
         Json::Str(self.into())

@@ -73,8 +73,6 @@ extern "C" {
 
     #[wasm_bindgen(js_name = setTimeout)]
     pub fn set_timeout(callback: &JsValue, ms: i32) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    pub fn clear_timeout(id: &JsValue);
 
     #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues)]
     fn get_random_values(buf: &mut [u8]);
@@ -120,7 +118,7 @@ pub async fn local_value(key: &str) -> JsValue {
 
 /// Random hex (from `crypto.getRandomValues`), `2 * bytes` characters.
 pub fn random_hex(bytes: usize) -> String {
-    crate::ids::hex(random32().get(..bytes).unwrap_or_default(), &[])
+    crate::ids::hex(&random32()[..bytes.min(32)], &[])
 }
 
 /// 32 bytes from `crypto.getRandomValues`.
