@@ -1,7 +1,7 @@
 //! Sends one [`HttpRequest`] through the global `fetch` (it works in a worker) with the Bearer
 //! token and a timeout, and reads the answer into a [`Reply`] for the pure core. Bodies are text
 //! both ways, read and written by `crate::json`. The exchange itself (`fetch`, its abort timer) is
-//! `extension/fetch.js`: no gloo-net, no web-sys, ~10 KB less wasm.
+//! `extension/fetch.js`: no gloo-net, no web-sys, 8 KB less wasm (measured).
 
 use super::chrome::{get_path, object};
 use crate::calendar::Event;

@@ -10,6 +10,7 @@ use crate::auth::{account_key, authorization_url, classify_flow_error, parse_red
 use crate::calendar::SCOPE;
 use crate::endpoints::Endpoints;
 use crate::errors::{classify_token_error, Problem};
+use crate::json::Json;
 use wasm_bindgen::JsValue;
 
 const WEB_SESSION: &str = "webSession";
@@ -152,8 +153,7 @@ async fn email_of(token: &str) -> Option<String> {
     if status != 200 {
         return None;
     }
-    let info = js_sys::JSON::parse(&body).ok()?;
-    get_path(&info, &["email"]).as_string()
+    Some(Json::parse(&body)?.get("email")?.as_str()?.to_owned())
 }
 
 /// After a 401: drop the token and get a fresh one without any page.
