@@ -186,12 +186,13 @@ cmd_test() {
   run_layer "lint: clippy (native and wasm)" bash -c \
     'cargo clippy --quiet --locked --all-targets -- -D warnings && cargo clippy --quiet --locked --target wasm32-unknown-unknown -- -D warnings'
   # Layer 2: the shell's fetch + JSON path in headless Chromium, against the fake Google.
+  # (--features std: the test harness needs std, which the production wasm leaves out.)
   local wport=7358
   start_fake $wport
   run_layer "wasm: wasm-bindgen-test in headless Chromium" env \
     CHROMEDRIVER=/usr/bin/chromedriver MEETLINK_FAKE_URL="http://127.0.0.1:$wport" \
     WASM_BINDGEN_TEST_TIMEOUT=60 CARGO_TARGET_DIR=target/wasm-test \
-    cargo test --locked --target wasm32-unknown-unknown --test wasm
+    cargo test --locked --target wasm32-unknown-unknown --features std --test wasm
   # Layer 3: the built extension in headless Chromium, against the fake Google.
   MEETLINK_CLIENT_ID=fake-client.apps.googleusercontent.com MEETLINK_WEB_CLIENT_ID=fake-web-client.apps.googleusercontent.com \
     build target/e2e-dist "http://127.0.0.1:$FAKE_PORT"

@@ -3,6 +3,7 @@
 //! another Google account: the authorization URL, the redirect it comes back with, and the token
 //! kept for the session. google-apis.md §4.4–4.5 and §5.1.
 
+use crate::prelude::*;
 use crate::errors::Problem;
 
 /// The scopes of the web flow: the one API scope the link source needs (Calendar, or Meet for

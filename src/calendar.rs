@@ -1,5 +1,6 @@
 //! The Calendar request MeetLink sends and what it reads back (google-apis.md §1).
 
+use crate::prelude::*;
 use crate::ids::ActionIds;
 use crate::link::MeetLink;
 use crate::settings::{AccessType, LinkSource, Settings};

@@ -8,6 +8,7 @@
 //!   no focused field, a field that is gone, or focus moved to another field: the link goes to the
 //!   clipboard and the user is told why. The link is never lost.
 
+use crate::prelude::*;
 use crate::errors::Problem;
 
 /// What started an insertion.

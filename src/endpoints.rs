@@ -3,6 +3,8 @@
 //! path, so the same code talks to `tests/fake_google` or anyone's stand-in. A production build never
 //! contains a test URL: the variable is read by `option_env!`, not at run time.
 
+use crate::prelude::*;
+
 /// Every Google endpoint MeetLink talks to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoints {

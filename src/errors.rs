@@ -5,6 +5,7 @@
 //! `status` / `details[].reason`, then the HTTP code. Every outcome the user can meet is a
 //! [`Problem`], and each Problem has a message in `_locales` that says what happened and what to do.
 
+use crate::prelude::*;
 use crate::json::{Json, ToJson};
 
 /// Everything that can stop a link from being made, as the user is told it.

@@ -11,6 +11,7 @@
 //! * whenever an insert may have landed and no link comes of it, the event is named for cleanup,
 //!   so no placeholder is left behind.
 
+use crate::prelude::*;
 use crate::calendar::{Conference, Event, Making, NewEvent, NewSpace, SpaceConfig};
 use crate::endpoints::Endpoints;
 use crate::errors::{classify, retry_after_ms, ApiError, ErrorEnvelope, Problem};

@@ -2,6 +2,7 @@
 //! beyond the link itself). The popup's history view builds on this; every delivered link — and a
 //! link finished after a worker restart — is recorded, so none is lost.
 
+use crate::prelude::*;
 use crate::link::MeetLink;
 use crate::settings::LinkSource;
 

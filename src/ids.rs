@@ -6,6 +6,8 @@
 //!   the previous one, so it must be fresh per action (google-apis.md §1.4; the seed script reused
 //!   one within a second).
 
+use crate::prelude::*;
+
 /// The ids of one action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionIds {

@@ -4,6 +4,7 @@
 //! up and finds a record it is not running itself resumes it: the same client id is inserted again
 //! (409 → GET if the first insert landed), so the resumed action can never make a second event.
 
+use crate::prelude::*;
 use crate::calendar::{EventSpec, Making};
 use crate::settings::AccessType;
 use crate::ids::ActionIds;

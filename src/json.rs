@@ -10,7 +10,8 @@
 //! Numbers are read as `f64` (as JavaScript does) and written as integers: nothing MeetLink writes
 //! is fractional (times in ms, minutes, counters).
 
-use std::fmt::Write;
+use crate::prelude::*;
+use core::fmt::Write;
 
 /// A JSON value. Objects keep their keys in order.
 #[derive(Debug, Clone, PartialEq)]
@@ -143,6 +144,12 @@ fn write_str(s: &str, out: &mut String) {
 /// Nesting deeper than this is refused (no message or answer of ours comes close).
 const MAX_DEPTH: u32 = 64;
 
+/// 10^k (∞ beyond 10^308). core has no `powi`; this is for the rare fraction or exponent, and
+/// approximate like the rest of the fraction path.
+fn pow10(k: usize) -> f64 {
+    (0..k.min(400)).fold(1.0, |p, _| p * 10.0)
+}
+
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
@@ -245,7 +252,7 @@ impl Parser<'_> {
             self.i += 1;
             let start = self.i;
             let frac = self.digits()?;
-            n += frac / 10f64.powi(i32::try_from(self.i - start).ok()?);
+            n += frac / pow10(self.i - start);
         }
         if matches!(self.s.get(self.i), Some(b'e' | b'E')) {
             self.i += 1;
@@ -255,15 +262,15 @@ impl Parser<'_> {
                 _ => 0,
             };
             self.i += usize::from(sign != 0);
-            let exp = self.digits()?.min(400.0) as i32;
-            n *= 10f64.powi(if sign < 0 { -exp } else { exp });
+            let exp = pow10(self.digits()?.min(400.0) as usize);
+            n = if sign < 0 { n / exp } else { n * exp };
         }
         // 1e400 is not a number JSON.parse can give back exactly either; refused, as serde_json does.
         n.is_finite().then_some(Json::Num(if negative { -n } else { n }))
     }
 
     fn hex4(&mut self) -> Option<u32> {
-        let hex = std::str::from_utf8(self.s.get(self.i..self.i + 4)?).ok()?;
+        let hex = core::str::from_utf8(self.s.get(self.i..self.i + 4)?).ok()?;
         self.i += 4;
         u32::from_str_radix(hex, 16).ok().filter(|_| hex.bytes().all(|b| b.is_ascii_hexdigit()))
     }
@@ -281,7 +288,7 @@ impl Parser<'_> {
                 }
                 self.i += 1;
             }
-            out.push_str(std::str::from_utf8(&self.s[start..self.i]).ok()?);
+            out.push_str(core::str::from_utf8(&self.s[start..self.i]).ok()?);
             match *self.s.get(self.i)? {
                 b'"' => {
                     self.i += 1;
@@ -445,7 +452,7 @@ macro_rules! integers {
         impl FromJson for $t {
             fn from_json(v: &Json) -> Option<Self> {
                 match v {
-                    Json::Num(n) if n.fract() == 0.0 && *n >= <$t>::MIN as f64 && *n <= <$t>::MAX as f64 => Some(*n as $t),
+                    Json::Num(n) if (*n as $t) as f64 == *n && *n >= <$t>::MIN as f64 && *n <= <$t>::MAX as f64 => Some(*n as $t),
                     _ => None,
                 }
             }

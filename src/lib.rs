@@ -7,6 +7,25 @@
 //!
 //! The hot path is [`flow::CreateFlow`]: a sans-IO state machine that says which request to send
 //! next, how long to wait, when to renew the token and when the link is ready.
+//!
+//! The wasm is `no_std` (core + alloc): std's panic machinery — message formatting, hooks, thread
+//! locals — was ~20 KB of a module that is parsed on every worker wake. A panic there traps
+//! (`unreachable`), as it did with std and `panic = "abort"`, where the message went nowhere.
+//! Native builds (the tests) keep std. The `std` feature links std on wasm too, for the
+//! wasm-bindgen-test harness, which needs it.
+#![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
+
+extern crate alloc;
+
+/// What std's prelude would give every module; the wasm build has no std.
+mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::boxed::Box;
+    pub use alloc::format;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}
 
 pub mod auth;
 pub mod calendar;
@@ -35,3 +54,9 @@ pub mod shell;
 // SAFETY: the wasm is single-threaded (no atomics target feature; one worker, one thread).
 static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}

@@ -6,6 +6,8 @@
 //! `javascript:`, userinfo, a port, a path — is refused. A query string (Google sometimes adds
 //! `?hs=…`) is dropped: the canonical link is the code alone.
 
+use crate::prelude::*;
+
 
 /// A validated Google Meet link.
 #[derive(Debug, Clone, PartialEq, Eq)]

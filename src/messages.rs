@@ -2,6 +2,7 @@
 //! malformed messages rejected, and privileged requests accepted only from the extension's own pages
 //! (style-and-trust.md B4, testable properties 9–11).
 
+use crate::prelude::*;
 use crate::auth::Account;
 use crate::errors::Problem;
 use crate::link::MeetLink;

@@ -4,6 +4,7 @@
 //! the [`Settings`] an action uses. Read leniently: a missing or malformed value means the default,
 //! never an error on the hot path.
 
+use crate::prelude::*;
 use crate::link::Template;
 
 /// Default meeting title.
@@ -11,7 +12,7 @@ pub const DEFAULT_TITLE: &str = "Google Meet";
 /// Longest title kept (characters); Calendar allows more, a chat line does not need it.
 pub const MAX_TITLE: usize = 200;
 /// Shortest and longest event, minutes.
-pub const DURATIONS: std::ops::RangeInclusive<u32> = 5..=480;
+pub const DURATIONS: core::ops::RangeInclusive<u32> = 5..=480;
 
 /// Where links come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

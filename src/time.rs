@@ -1,6 +1,8 @@
 //! Just enough calendar arithmetic for an event's start and end, and for `Retry-After` dates, so that
 //! no date crate is linked into the wasm.
 
+use crate::prelude::*;
+
 /// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (Howard Hinnant's `civil_from_days`).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;

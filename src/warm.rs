@@ -10,6 +10,7 @@
 //! trigger are made ahead: a deleted placeholder, or a Meet space — not a kept event, whose start is
 //! "now".
 
+use crate::prelude::*;
 use crate::settings::{AccessType, LinkSource, Settings};
 
 /// Storage key (`storage.session`).

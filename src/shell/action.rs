@@ -1,8 +1,9 @@
 //! Running an action: the in-flight record, the flow loop, the placeholder delete, resuming after a
 //! worker restart. Decisions come from `crate::flow` and `crate::inflight`.
 
+use crate::prelude::*;
 use super::chrome::{self, get_path, now_ms, object};
-use super::{from_js, http, promise, spawn, to_js, token};
+use super::{from_js, http, promise, spawn, to_js, token, Local};
 use crate::calendar::{Making, SCOPE};
 use crate::endpoints::Endpoints;
 use crate::errors::Problem;
@@ -13,8 +14,8 @@ use crate::ids::ActionIds;
 use crate::inflight::{Destination, Inflight, OnWake, PREFIX};
 use crate::link::MeetLink;
 use crate::warm::{self, WarmLink};
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use core::cell::{Cell, RefCell};
+use alloc::rc::Rc;
 use wasm_bindgen::JsValue;
 
 pub const LAST_LINK: &str = "lastLink";
@@ -24,17 +25,15 @@ pub const RESUME_ALARM: &str = "meetlink-resume";
 /// A worker that dies mid-action is woken by this alarm to finish it, if nothing else wakes it first.
 const RESUME_AFTER_MS: f64 = 30_000.0;
 
-thread_local! {
-    /// Actions this worker instance is running; a record not in here at wake-up is an orphan.
-    /// (A handful at most: a Vec, not a HashSet, whose hashing costs ~1.5 KB of wasm.)
-    static RUNNING: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-    /// The last read-modify-write of stored data (history, pending deletes, settings); the next one waits
-    /// for it, so concurrent actions never overwrite each other's entries.
-    static STORAGE_TURN: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
-}
+/// Actions this worker instance is running; a record not in here at wake-up is an orphan.
+/// (A handful at most: a Vec, not a HashSet, whose hashing costs ~1.5 KB of wasm.)
+static RUNNING: Local<RefCell<Vec<String>>> = Local::new(RefCell::new(Vec::new()));
+/// The last read-modify-write of stored data (history, pending deletes, settings); the next one waits
+/// for it, so concurrent actions never overwrite each other's entries.
+static STORAGE_TURN: Local<RefCell<Option<js_sys::Promise>>> = Local::new(RefCell::new(None));
 
 /// Runs `update` after every earlier one has finished (within this worker instance); its result.
-pub async fn in_turn<T: 'static>(update: impl std::future::Future<Output = T> + 'static) -> Option<T> {
+pub async fn in_turn<T: 'static>(update: impl core::future::Future<Output = T> + 'static) -> Option<T> {
     let result: Rc<RefCell<Option<T>>> = Rc::default();
     let slot = result.clone();
     queued(Box::pin(async move { *slot.borrow_mut() = Some(update.await) })).await;
@@ -42,7 +41,7 @@ pub async fn in_turn<T: 'static>(update: impl std::future::Future<Output = T> + 
 }
 
 /// [`in_turn`]'s queue, once for every type it is used with.
-async fn queued(update: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>) {
+async fn queued(update: core::pin::Pin<Box<dyn core::future::Future<Output = ()>>>) {
     let previous = STORAGE_TURN.with(|t| t.borrow().clone());
     let mine = promise(async move {
         if let Some(p) = previous {
@@ -105,12 +104,10 @@ pub async fn create_link(interactive: bool, destination: Destination, settings: 
 }
 
 // ---- the warm link (crate::warm) ------------------------------------------------------------------
-thread_local! {
-    /// A warm link is being made (one at a time).
-    static WARMING: Cell<bool> = const { Cell::new(false) };
-    /// Bumped by sign-out and account switch: a warm link begun before is not kept.
-    static GENERATION: Cell<u32> = const { Cell::new(0) };
-}
+/// A warm link is being made (one at a time).
+static WARMING: Local<Cell<bool>> = Local::new(Cell::new(false));
+/// Bumped by sign-out and account switch: a warm link begun before is not kept.
+static GENERATION: Local<Cell<u32>> = Local::new(Cell::new(0));
 
 /// Takes the warm link if there is one: removed from storage in one turn of the storage queue, so
 /// it is handed out once. Returned only if it suits `account` and `settings`; otherwise discarded.

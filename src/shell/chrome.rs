@@ -2,6 +2,7 @@
 //! looks each one up at call time, which is also what lets the e2e tests replace
 //! `chrome.identity.getAuthToken` from the worker (Debian's Chromium cannot mint Google tokens).
 
+use crate::prelude::*;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 

@@ -2,6 +2,7 @@
 //! or copy it and say why. Also finishes actions resumed after a worker restart. Every decision is
 //! in `crate::deliver`.
 
+use crate::prelude::*;
 use super::action::{create_link, Made};
 use super::chrome::{self, get_path, object};
 use super::{current_settings, page};

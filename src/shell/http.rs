@@ -3,6 +3,7 @@
 //! both ways, read and written by `crate::json`. The exchange itself (`fetch`, its abort timer) is
 //! `extension/fetch.js`: no gloo-net, no web-sys, 8 KB less wasm (measured).
 
+use crate::prelude::*;
 use super::chrome::{get_path, object};
 use crate::calendar::Event;
 use crate::errors::ErrorEnvelope;

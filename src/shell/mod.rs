@@ -1,6 +1,8 @@
 //! The browser shell: everything that needs `chrome.*` or `fetch`. It decides nothing — the pure
 //! modules do — and exports the entry points `extension/background.js` forwards events to.
 
+use crate::prelude::*;
+
 mod action;
 mod chrome;
 mod deliver;
@@ -16,11 +18,32 @@ use crate::json::{FromJson, Json, ToJson};
 use crate::settings::{self, Choices, Settings};
 use chrome::object;
 use js_sys::Promise;
-use std::future::Future;
-use std::pin::Pin;
+use core::future::Future;
+use core::pin::Pin;
 use wasm_bindgen::prelude::*;
 
 const SETTINGS: &str = "settings";
+
+/// A static of the worker's one thread: `no_std` has no `thread_local!`, and this wasm has no other
+/// thread (built without the `atomics` target feature, its memory cannot be shared).
+pub struct Local<T>(T);
+
+#[cfg(target_feature = "atomics")]
+compile_error!("shell::Local assumes a single-threaded wasm");
+
+// SAFETY: see above — one thread, so nothing is ever shared across threads.
+unsafe impl<T> Sync for Local<T> {}
+
+impl<T> Local<T> {
+    pub const fn new(value: T) -> Self {
+        Local(value)
+    }
+
+    /// `f` with the value, as `LocalKey::with`.
+    pub fn with<R>(&'static self, f: impl FnOnce(&T) -> R) -> R {
+        f(&self.0)
+    }
+}
 
 /// Runs `task` in the background. Every task goes through one `spawn_local::<Pin<Box<dyn …>>>`:
 /// each instantiation of it (and of `future_to_promise`) carries its own copy of the executor glue,

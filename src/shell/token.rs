@@ -4,6 +4,7 @@
 //! the web flow through `chrome.identity.launchWebAuthFlow`, with the token, its expiry and the
 //! account kept in `chrome.storage.session` only. Only a user gesture may show Google's pages.
 
+use crate::prelude::*;
 use super::chrome::{self, error_message, get_auth_token, get_manifest, get_path, object, remove_cached_auth_token};
 use super::{from_js, http, to_js};
 use crate::auth::{account_key, authorization_url, classify_flow_error, parse_redirect, Account, AccountChoice, Prompt, Via, WebSession};
