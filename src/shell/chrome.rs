@@ -3,71 +3,23 @@
 //! `chrome.identity.getAuthToken` from the worker (Debian's Chromium cannot mint Google tokens).
 
 use crate::prelude::*;
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_namespace = ["chrome", "identity"], js_name = getAuthToken, catch)]
-    pub async fn get_auth_token(details: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_namespace = ["chrome", "identity"], js_name = removeCachedAuthToken, catch)]
-    pub async fn remove_cached_auth_token(details: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_namespace = ["chrome", "identity"], js_name = launchWebAuthFlow, catch)]
-    pub async fn launch_web_auth_flow(details: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = ["chrome", "identity"], js_name = getRedirectURL, catch)]
     pub fn get_redirect_url() -> Result<String, JsValue>;
 
-    /// `keys`: a key, or `null` for everything.
-    #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = get, catch)]
-    pub async fn session_get(keys: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = set, catch)]
-    pub async fn session_set(items: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = remove, catch)]
-    pub async fn session_remove(key: &str) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = get, catch)]
-    pub async fn local_get(key: &str) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = set, catch)]
-    pub async fn local_set(items: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = remove, catch)]
-    pub async fn local_remove(key: &str) -> Result<JsValue, JsValue>;
-    /// Everything an administrator set (`storage.managed_schema`); rejects where no policy exists.
-    #[wasm_bindgen(js_namespace = ["chrome", "storage", "managed"], js_name = get, catch)]
-    pub async fn managed_get() -> Result<JsValue, JsValue>;
-
-    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create, catch)]
-    pub async fn alarms_create(name: &str, info: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = clear, catch)]
-    pub async fn alarms_clear(name: &str) -> Result<JsValue, JsValue>;
-
     #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = getManifest)]
     pub fn get_manifest() -> JsValue;
-    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = sendMessage, catch)]
-    pub async fn send_message(message: &JsValue) -> Result<JsValue, JsValue>;
 
-    #[wasm_bindgen(js_namespace = ["chrome", "scripting"], js_name = executeScript, catch)]
-    pub async fn execute_script(injection: &JsValue) -> Result<JsValue, JsValue>;
-
-    #[wasm_bindgen(js_namespace = ["chrome", "contextMenus"], js_name = removeAll, catch)]
-    pub async fn menus_remove_all() -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = ["chrome", "contextMenus"], js_name = create, catch)]
     pub fn menus_create(properties: &JsValue) -> Result<JsValue, JsValue>;
-
-    #[wasm_bindgen(js_namespace = ["chrome", "action"], js_name = setBadgeText, catch)]
-    pub async fn set_badge_text(details: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_namespace = ["chrome", "action"], js_name = setBadgeBackgroundColor, catch)]
-    pub async fn set_badge_color(details: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_namespace = ["chrome", "action"], js_name = setTitle, catch)]
-    pub async fn set_title(details: &JsValue) -> Result<JsValue, JsValue>;
-
-    #[wasm_bindgen(js_namespace = ["chrome", "notifications"], js_name = create, catch)]
-    pub async fn notify(id: &str, options: &JsValue) -> Result<JsValue, JsValue>;
-
-    #[wasm_bindgen(js_namespace = ["chrome", "offscreen"], js_name = createDocument, catch)]
-    pub async fn create_offscreen(parameters: &JsValue) -> Result<JsValue, JsValue>;
-
-    /// Firefox's background page has a clipboard of its own (no offscreen documents there).
-    #[wasm_bindgen(js_namespace = ["navigator", "clipboard"], js_name = writeText, catch)]
-    pub async fn clipboard_write_text(text: &str) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(js_namespace = ["chrome", "i18n"], js_name = getMessage)]
     pub fn i18n(key: &str) -> String;
@@ -80,6 +32,136 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = console, js_name = warn)]
     pub fn warn(message: &str);
+}
+
+/// The promise-returning calls, each wrapped as a [`Call`] below.
+mod promised {
+    use wasm_bindgen::prelude::*;
+    use js_sys::Promise;
+
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_namespace = ["chrome", "identity"], js_name = getAuthToken, catch)]
+        pub fn get_auth_token(details: &JsValue) -> Result<Promise, JsValue>;
+
+        #[wasm_bindgen(js_namespace = ["chrome", "identity"], js_name = removeCachedAuthToken, catch)]
+        pub fn remove_cached_auth_token(details: &JsValue) -> Result<Promise, JsValue>;
+
+        #[wasm_bindgen(js_namespace = ["chrome", "identity"], js_name = launchWebAuthFlow, catch)]
+        pub fn launch_web_auth_flow(details: &JsValue) -> Result<Promise, JsValue>;
+
+        #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = get, catch)]
+        pub fn session_get(keys: &JsValue) -> Result<Promise, JsValue>;
+
+        #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = set, catch)]
+        pub fn session_set(items: &JsValue) -> Result<Promise, JsValue>;
+
+        #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = remove, catch)]
+        pub fn session_remove(key: &str) -> Result<Promise, JsValue>;
+
+        #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = get, catch)]
+        pub fn local_get(key: &str) -> Result<Promise, JsValue>;
+
+        #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = set, catch)]
+        pub fn local_set(items: &JsValue) -> Result<Promise, JsValue>;
+
+        #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = remove, catch)]
+        pub fn local_remove(key: &str) -> Result<Promise, JsValue>;
+
+        #[wasm_bindgen(js_namespace = ["chrome", "storage", "managed"], js_name = get, catch)]
+        pub fn managed_get() -> Result<Promise, JsValue>;
+
+        #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create, catch)]
+        pub fn alarms_create(name: &str, info: &JsValue) -> Result<Promise, JsValue>;
+
+        #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = clear, catch)]
+        pub fn alarms_clear(name: &str) -> Result<Promise, JsValue>;
+
+        #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = sendMessage, catch)]
+        pub fn send_message(message: &JsValue) -> Result<Promise, JsValue>;
+
+        #[wasm_bindgen(js_namespace = ["chrome", "scripting"], js_name = executeScript, catch)]
+        pub fn execute_script(injection: &JsValue) -> Result<Promise, JsValue>;
+
+        #[wasm_bindgen(js_namespace = ["chrome", "contextMenus"], js_name = removeAll, catch)]
+        pub fn menus_remove_all() -> Result<Promise, JsValue>;
+
+        #[wasm_bindgen(js_namespace = ["chrome", "action"], js_name = setBadgeText, catch)]
+        pub fn set_badge_text(details: &JsValue) -> Result<Promise, JsValue>;
+
+        #[wasm_bindgen(js_namespace = ["chrome", "action"], js_name = setBadgeBackgroundColor, catch)]
+        pub fn set_badge_color(details: &JsValue) -> Result<Promise, JsValue>;
+
+        #[wasm_bindgen(js_namespace = ["chrome", "action"], js_name = setTitle, catch)]
+        pub fn set_title(details: &JsValue) -> Result<Promise, JsValue>;
+
+        #[wasm_bindgen(js_namespace = ["chrome", "notifications"], js_name = create, catch)]
+        pub fn notify(id: &str, options: &JsValue) -> Result<Promise, JsValue>;
+
+        #[wasm_bindgen(js_namespace = ["chrome", "offscreen"], js_name = createDocument, catch)]
+        pub fn create_offscreen(parameters: &JsValue) -> Result<Promise, JsValue>;
+
+        #[wasm_bindgen(js_namespace = ["navigator", "clipboard"], js_name = writeText, catch)]
+        pub fn clipboard_write_text(text: &str) -> Result<Promise, JsValue>;
+    }
+}
+
+/// A `chrome.*` call in flight: its Promise, or what it threw when called. One future type for
+/// every call — as `async fn` imports each had its own, with its own poll and drop code (−1.3 KB of wasm).
+pub struct Call(Result<JsFuture, Option<JsValue>>);
+
+impl Call {
+    fn new(called: Result<js_sys::Promise, JsValue>) -> Self {
+        Call(called.map(JsFuture::from).map_err(Some))
+    }
+}
+
+impl Future for Call {
+    type Output = Result<JsValue, JsValue>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match &mut self.0 {
+            Ok(promise) => Pin::new(promise).poll(cx),
+            Err(thrown) => Poll::Ready(Err(thrown.take().unwrap_or_default())),
+        }
+    }
+}
+
+/// A public `fn name(args) -> Call` for each of `promised`'s functions.
+macro_rules! calls {
+    ($($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        $(#[$doc])*
+        pub fn $name($($arg: $ty),*) -> Call {
+            Call::new(promised::$name($($arg),*))
+        }
+    )*};
+}
+
+calls! {
+    get_auth_token(details: &JsValue);
+    remove_cached_auth_token(details: &JsValue);
+    launch_web_auth_flow(details: &JsValue);
+    /// `keys`: a key, or `null` for everything.
+    session_get(keys: &JsValue);
+    session_set(items: &JsValue);
+    session_remove(key: &str);
+    local_get(key: &str);
+    local_set(items: &JsValue);
+    local_remove(key: &str);
+    /// Everything an administrator set (`storage.managed_schema`); rejects where no policy exists.
+    managed_get();
+    alarms_create(name: &str, info: &JsValue);
+    alarms_clear(name: &str);
+    send_message(message: &JsValue);
+    execute_script(injection: &JsValue);
+    menus_remove_all();
+    set_badge_text(details: &JsValue);
+    set_badge_color(details: &JsValue);
+    set_title(details: &JsValue);
+    notify(id: &str, options: &JsValue);
+    create_offscreen(parameters: &JsValue);
+    /// Firefox's background page has a clipboard of its own (no offscreen documents there).
+    clipboard_write_text(text: &str);
 }
 
 /// True when `chrome.<namespace>.<name>` is a function in this browser (Edge, Brave, Firefox and
@@ -148,7 +230,7 @@ pub async fn sleep(ms: u64) {
     let p = js_sys::Promise::new(&mut |resolve, _| {
         set_timeout(&resolve, ms.min(i32::MAX as u64) as i32);
     });
-    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+    let _ = JsFuture::from(p).await;
 }
 
 /// The message of a thrown JS value (`Error.message`, or the value as a string).
