@@ -4,7 +4,7 @@
 //! kept for the session. google-apis.md §4.4–4.5 and §5.1.
 
 use crate::prelude::*;
-use crate::errors::Problem;
+use crate::errors::{mentions, Problem};
 
 /// The scopes of the web flow: the one API scope the link source needs (Calendar, or Meet for
 /// spaces), plus `openid email` to show which account links are made with.
@@ -119,15 +119,15 @@ pub fn parse_redirect(url: &str, expected_state: &str) -> Result<Granted, Proble
 
 /// Maps a `launchWebAuthFlow` rejection (Chromium `identity_constants.cc`, google-apis.md §4.4).
 pub fn classify_flow_error(message: &str) -> Problem {
-    if message.contains("did not approve") || message.contains("closed") {
+    if mentions(message, &["did not approve", "closed"]) {
         Problem::SignInDeclined
-    } else if message.contains("timed out") {
+    } else if mentions(message, &["timed out"]) {
         Problem::SignInTimeout
-    } else if message.contains("could not be loaded") {
+    } else if mentions(message, &["could not be loaded"]) {
         Problem::Offline
-    } else if message.contains("interaction required") || message.contains("User interaction required") {
+    } else if mentions(message, &["interaction required", "User interaction required"]) {
         Problem::NotSignedIn
-    } else if message.contains("is not a function") || message.contains("Cannot read properties of undefined") {
+    } else if mentions(message, &["is not a function", "Cannot read properties of undefined"]) {
         Problem::SignInUnavailable
     } else {
         Problem::Unexpected

@@ -9,7 +9,7 @@
 //!   clipboard and the user is told why. The link is never lost.
 
 use crate::prelude::*;
-use crate::errors::Problem;
+use crate::errors::{mentions, Problem};
 
 /// What started an insertion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,9 +125,9 @@ pub fn insert_outcome(answer: Result<PageAnswer, String>) -> Result<(), Miss> {
 
 /// Classifies an `executeScript` rejection (Chromium's messages, extension-platform.md §4.1).
 fn script_error(message: &str) -> Miss {
-    if message.contains("No tab with id") || message.contains("No frame with id") || message.contains("was removed") {
+    if mentions(message, &["No tab with id", "No frame with id", "was removed"]) {
         Miss::FieldGone
-    } else if message.contains("Cannot access contents of") || message.contains("must request permission") {
+    } else if mentions(message, &["Cannot access contents of", "must request permission"]) {
         // A frame whose origin neither activeTab nor a host permission covers.
         Miss::CrossOriginFrame
     } else {

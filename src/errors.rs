@@ -202,7 +202,7 @@ pub fn classify(status: u16, body: Option<&ErrorEnvelope>, retry_after: Option<u
             Some("domainPolicy") => ApiError::Fatal(Problem::AdminBlocked),
             _ => ApiError::Fatal(Problem::NoCalendarAccess),
         },
-        400 if body.is_some_and(|b| b.message().contains("conference type")) => {
+        400 if body.is_some_and(|b| mentions(b.message(), &["conference type"])) => {
             ApiError::Fatal(Problem::ConferenceNotAllowed)
         }
         404 => ApiError::NotFound,
@@ -215,26 +215,33 @@ pub fn classify(status: u16, body: Option<&ErrorEnvelope>, retry_after: Option<u
     }
 }
 
+/// Whether `text` contains any of `phrases`: a plain byte search (the browser's error messages are
+/// short). `str::contains`'s two-way searcher was ~2.5 KB of wasm.
+pub fn mentions(text: &str, phrases: &[&str]) -> bool {
+    phrases.iter().any(|p| p.is_empty() || text.as_bytes().windows(p.len()).any(|w| w == p.as_bytes()))
+}
+
 /// Maps a `chrome.identity.getAuthToken` rejection message (Chromium `identity_constants.cc`,
 /// google-apis.md §4.2–4.3) to what the user is told.
 pub fn classify_token_error(message: &str) -> Problem {
     let m = message;
-    if m.contains("admin_policy_enforced") {
+    if mentions(m, &["admin_policy_enforced"]) {
         Problem::AdminBlocked
-    } else if m.contains("Invalid OAuth2 Client ID") {
+    } else if mentions(m, &["Invalid OAuth2 Client ID"]) {
         Problem::NoClientConfigured
-    } else if m.contains("not approve access") || m.contains("not granted or revoked") || m.contains("access_denied") {
+    } else if mentions(m, &["not approve access", "not granted or revoked", "access_denied"]) {
         Problem::SignInDeclined
-    } else if m.contains("not signed in") || m.contains("Only the primary user account") {
+    } else if mentions(m, &["not signed in", "Only the primary user account"]) {
         Problem::NotSignedIn
-    } else if m.contains("turned off browser signin")
-        || m.contains("not supported on Microsoft Edge")
-        || m.contains("disabled in incognito")
-        || m.contains("is not a function")
-        || m.contains("Cannot read properties of undefined")
-    {
+    } else if mentions(m, &[
+        "turned off browser signin",
+        "not supported on Microsoft Edge",
+        "disabled in incognito",
+        "is not a function",
+        "Cannot read properties of undefined",
+    ]) {
         Problem::SignInUnavailable
-    } else if m.contains("Connection failed") || m.contains("ERR_INTERNET_DISCONNECTED") {
+    } else if mentions(m, &["Connection failed", "ERR_INTERNET_DISCONNECTED"]) {
         Problem::Offline
     } else {
         Problem::Unexpected
@@ -250,6 +257,25 @@ mod tests {
         crate::json::from_value(json!({"error": {"code": status, "message": message,
             "errors": [{"domain": domain, "reason": reason, "message": message}]}}))
         .unwrap()
+    }
+
+    #[test]
+    fn mentions_is_substring_search() {
+        let cases: &[(&str, &[&str], bool)] = &[
+            ("The user did not approve access.", &["not approve access"], true),
+            ("ends with closed", &["nothing", "closed"], true),
+            ("closed", &["closed"], true),
+            ("clos", &["closed"], false),
+            ("", &["x"], false),
+            ("anything", &[], false),
+            ("anything", &[""], true),
+            ("ümlaut – dash", &["– da"], true),
+            ("Not Signed In", &["not signed in"], false), // case matters, as with str::contains
+        ];
+        for (text, phrases, want) in cases {
+            assert_eq!(mentions(text, phrases), *want, "{text:?} {phrases:?}");
+            assert_eq!(phrases.iter().any(|p| text.contains(p)), *want, "the table itself: {text:?}");
+        }
     }
 
     #[test]
