@@ -9,7 +9,7 @@ use crate::errors::{mentions, Problem};
 /// The scopes of the web flow: the one API scope the link source needs (Calendar, or Meet for
 /// spaces), plus `openid email` to show which account links are made with.
 pub fn scopes(api_scope: &str) -> String {
-    format!("{api_scope} openid email")
+    [api_scope, " openid email"].concat()
 }
 
 /// How the authorization page is asked to behave.
@@ -31,7 +31,12 @@ fn encode(s: &str) -> String {
     for b in s.bytes() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
+            _ => {
+                const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
+                out.push('%');
+                out.push(UPPER_HEX[usize::from(b >> 4)] as char);
+                out.push(UPPER_HEX[usize::from(b & 15)] as char);
+            }
         }
     }
     out
@@ -61,17 +66,23 @@ fn decode(s: &str) -> String {
 /// The authorization URL: implicit flow (`response_type=token`), the web client, our redirect
 /// URL, the scopes, and a random `state` the answer must echo.
 pub fn authorization_url(auth_endpoint: &str, client_id: &str, redirect_uri: &str, state: &str, prompt: &Prompt, api_scope: &str) -> String {
-    let mut url = format!(
-        "{auth_endpoint}?client_id={}&redirect_uri={}&response_type=token&scope={}&state={}&include_granted_scopes=true",
-        encode(client_id),
-        encode(redirect_uri),
-        encode(&scopes(api_scope)),
-        encode(state)
-    );
+    let mut url = [
+        auth_endpoint,
+        "?client_id=",
+        &encode(client_id),
+        "&redirect_uri=",
+        &encode(redirect_uri),
+        "&response_type=token&scope=",
+        &encode(&scopes(api_scope)),
+        "&state=",
+        &encode(state),
+        "&include_granted_scopes=true",
+    ]
+    .concat();
     match prompt {
         Prompt::Interactive => {}
         Prompt::ChooseAccount => url.push_str("&prompt=select_account"),
-        Prompt::Silent { login_hint } => url.push_str(&format!("&prompt=none&login_hint={}", encode(login_hint))),
+        Prompt::Silent { login_hint } => url.push_str(&["&prompt=none&login_hint=", &encode(login_hint)].concat()),
     }
     url
 }
@@ -182,7 +193,7 @@ pub enum Via {
 pub fn account_key(via: Via, email: Option<&str>) -> String {
     match via {
         Via::Chrome => "chrome".into(),
-        Via::Web => format!("web:{}", email.unwrap_or("")),
+        Via::Web => ["web:", email.unwrap_or("")].concat(),
     }
 }
 

@@ -39,12 +39,12 @@ impl Endpoints {
     pub fn under(base: &str) -> Self {
         let b = base.trim_end_matches('/');
         Endpoints {
-            calendar: format!("{b}/calendar/v3"),
-            meet: format!("{b}/v2"),
-            auth: format!("{b}/o/oauth2/v2/auth"),
-            token: format!("{b}/token"),
-            revoke: format!("{b}/revoke"),
-            tokeninfo: format!("{b}/tokeninfo"),
+            calendar: [b, "/calendar/v3"].concat(),
+            meet: [b, "/v2"].concat(),
+            auth: [b, "/o/oauth2/v2/auth"].concat(),
+            token: [b, "/token"].concat(),
+            revoke: [b, "/revoke"].concat(),
+            tokeninfo: [b, "/tokeninfo"].concat(),
         }
     }
 
@@ -60,18 +60,18 @@ impl Endpoints {
     /// `conferenceData.createRequest` (google-apis.md §1.1: with 0 it is dropped silently);
     /// `sendUpdates=none` because nobody is invited to a placeholder.
     pub fn insert_event(&self) -> String {
-        format!("{}/calendars/primary/events?conferenceDataVersion=1&sendUpdates=none", self.calendar)
+        [&self.calendar, "/calendars/primary/events?conferenceDataVersion=1&sendUpdates=none"].concat()
     }
 
     /// `spaces.create` (Meet REST API v2).
     pub fn spaces(&self) -> String {
-        format!("{}/spaces", self.meet)
+        [&self.meet, "/spaces"].concat()
     }
 
     /// `events.get` / `events.delete` of one event on the primary calendar. Ids are base32hex, so
     /// they need no escaping.
     pub fn event(&self, event_id: &str) -> String {
-        format!("{}/calendars/primary/events/{event_id}", self.calendar)
+        [&self.calendar, "/calendars/primary/events/", event_id].concat()
     }
 }
 

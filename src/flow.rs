@@ -292,7 +292,7 @@ impl CreateFlow {
 
 /// The `events.delete` request for a placeholder.
 pub fn delete_request(endpoints: &Endpoints, event_id: &str) -> HttpRequest {
-    HttpRequest { method: Method::Delete, url: format!("{}?sendUpdates=none", endpoints.event(event_id)), body: None }
+    HttpRequest { method: Method::Delete, url: endpoints.event(event_id) + "?sendUpdates=none", body: None }
 }
 
 /// What a delete's answer means.

@@ -142,7 +142,7 @@ impl Inflight {
 
     /// Its storage key.
     pub fn key(&self) -> String {
-        format!("{PREFIX}{}", self.event_id)
+        [PREFIX, &self.event_id].concat()
     }
 
     /// The action's ids, as first generated.

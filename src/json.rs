@@ -11,7 +11,6 @@
 //! is fractional (times in ms, minutes, counters).
 
 use crate::prelude::*;
-use core::fmt::Write;
 
 /// A JSON value. Objects keep their keys in order.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,7 +69,7 @@ impl Json {
             Json::Num(n) => {
                 // Integers only (see the module note); a non-finite number is not JSON.
                 if n.is_finite() {
-                    let _ = write!(out, "{}", *n as i64);
+                    crate::text::push_decimal(out, *n as i64, 1);
                 } else {
                     out.push_str("null");
                 }
@@ -133,7 +132,8 @@ fn write_str(s: &str, out: &mut String) {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+                out.push_str("\\u00");
+                out.push_str(&crate::ids::hex(&[c as u8], &[]));
             }
             c => out.push(c),
         }
@@ -388,8 +388,12 @@ impl Obj {
     }
 
     /// Adds `key: value`.
-    pub fn with(mut self, key: &str, value: impl ToJson) -> Self {
-        self.0.push((key.into(), value.to_json()));
+    pub fn with(self, key: &str, value: impl ToJson) -> Self {
+        self.put(key, value.to_json())
+    }
+
+    fn put(mut self, key: &str, value: Json) -> Self {
+        self.0.push((key.into(), value));
         self
     }
 

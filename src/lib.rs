@@ -17,11 +17,11 @@
 
 extern crate alloc;
 
-/// What std's prelude would give every module; the wasm build has no std.
+/// What std's prelude would give every module; the wasm build has no std. Not `format!`: the wasm
+/// builds text with `concat` and `crate::text`, without `core::fmt`.
 mod prelude {
     pub use alloc::borrow::ToOwned;
     pub use alloc::boxed::Box;
-    pub use alloc::format;
     pub use alloc::string::{String, ToString};
     pub use alloc::vec;
     pub use alloc::vec::Vec;
@@ -41,6 +41,7 @@ pub mod link;
 pub mod messages;
 pub mod retry;
 pub mod settings;
+pub mod text;
 pub mod time;
 pub mod warm;
 

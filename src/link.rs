@@ -28,7 +28,7 @@ impl MeetLink {
     pub fn parse(raw: &str) -> Option<Self> {
         let rest = raw.strip_prefix(PREFIX)?;
         let code = rest.split_once('?').map_or(rest, |(c, _)| c);
-        is_meeting_code(code).then(|| MeetLink { url: format!("{PREFIX}{code}") })
+        is_meeting_code(code).then(|| MeetLink { url: [PREFIX, code].concat() })
     }
 
     /// The link, e.g. `https://meet.google.com/abc-defg-hij`.
@@ -64,8 +64,8 @@ impl Template {
     pub fn render(self, link: &MeetLink) -> String {
         match self {
             Template::Url => link.as_str().to_owned(),
-            Template::Sentence => format!("Join Google Meet: {}", link.as_str()),
-            Template::Markdown => format!("[Join Google Meet]({})", link.as_str()),
+            Template::Sentence => ["Join Google Meet: ", link.as_str()].concat(),
+            Template::Markdown => ["[Join Google Meet](", link.as_str(), ")"].concat(),
         }
     }
 }

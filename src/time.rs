@@ -33,7 +33,13 @@ pub fn rfc3339_utc(epoch_ms: u64) -> String {
     let secs = (epoch_ms / 1000) as i64;
     let (y, mo, d) = civil_from_days(secs.div_euclid(86_400));
     let s = secs.rem_euclid(86_400);
-    format!("{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
+    let mut out = String::with_capacity(20);
+    for (sep, n, width) in [("", y, 4), ("-", mo.into(), 2), ("-", d.into(), 2), ("T", s / 3600, 2), (":", s / 60 % 60, 2), (":", s % 60, 2)] {
+        out.push_str(sep);
+        crate::text::push_decimal(&mut out, n, width);
+    }
+    out.push('Z');
+    out
 }
 
 /// An IMF-fixdate (`Wed, 21 Oct 2015 07:28:00 GMT`, RFC 9110 §5.6.7) as milliseconds since the epoch.

@@ -1,0 +1,46 @@
+//! Numbers as text without `core::fmt`: `format!` and `write!` brought its machinery into the wasm
+//! (formatter, padding, `Display` for every integer type). Strings are joined with `concat`.
+
+use crate::prelude::*;
+
+/// Appends `n` in decimal, zero-padded to at least `min_digits` digits (`{n:0w}`).
+pub fn push_decimal(out: &mut String, n: i64, min_digits: usize) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20]; // u64::MAX has 20
+    let mut len = 0;
+    let mut rest = n.unsigned_abs();
+    while rest > 0 || len == 0 {
+        digits[len] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        len += 1;
+    }
+    out.extend(core::iter::repeat_n('0', min_digits.saturating_sub(len)));
+    out.extend(digits[..len].iter().rev().map(|&d| d as char));
+}
+
+/// `n` in decimal.
+pub fn decimal(n: i64) -> String {
+    let mut out = String::new();
+    push_decimal(&mut out, n, 1);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_matches_format() {
+        for n in [0, 1, 9, 10, 99, 100, 2026, -1, -10, 9_007_199_254_740_991, i64::MAX, i64::MIN] {
+            assert_eq!(decimal(n), n.to_string());
+            for w in [0, 1, 2, 4, 25] {
+                let mut s = String::new();
+                push_decimal(&mut s, n, w);
+                let want = if n < 0 { format!("-{:0w$}", n.unsigned_abs()) } else { format!("{n:0w$}") };
+                assert_eq!(s, want, "{n} width {w}");
+            }
+        }
+    }
+}
