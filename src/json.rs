@@ -530,7 +530,12 @@ macro_rules! json_record {
             fn from_json(v: &$crate::json::Json) -> Option<Self> {
                 let f = v.fields()?;
                 $crate::json_record!(@$strict f [$($name),*]);
-                Some($ty { $($field: $crate::json_record!(@get $mode f $name)),* })
+                // All fields read, then one match: a `?` per field made an exit per field, each
+                // dropping the fields read before it (drop code quadratic in the field count).
+                match ($($crate::json_record!(@get $mode f $name),)*) {
+                    ($(Some($field),)*) => Some($ty { $($field),* }),
+                    _ => None,
+                }
             }
         }
     };
@@ -549,11 +554,11 @@ macro_rules! json_record {
     };
     (@strict $f:ident [$($name:literal),*]) => { $f.only(&[$($name),*])?; };
     (@lenient $f:ident [$($name:literal),*]) => {};
-    (@get req $f:ident $name:literal) => { $f.req($name)? };
-    (@get opt $f:ident $name:literal) => { $f.opt($name)? };
-    (@get skip $f:ident $name:literal) => { $f.opt($name)? };
-    (@get default $f:ident $name:literal) => { $f.or_default($name)? };
-    (@get nonempty $f:ident $name:literal) => { $f.or_default($name)? };
+    (@get req $f:ident $name:literal) => { $f.req($name) };
+    (@get opt $f:ident $name:literal) => { $f.opt($name) };
+    (@get skip $f:ident $name:literal) => { $f.opt($name) };
+    (@get default $f:ident $name:literal) => { $f.or_default($name) };
+    (@get nonempty $f:ident $name:literal) => { $f.or_default($name) };
     (@put skip $o:ident $name:literal $v:expr) => { $o.some($name, $v.as_ref()) };
     (@put nonempty $o:ident $name:literal $v:expr) => { if $v.is_empty() { $o } else { $o.with($name, &$v) } };
     (@put $mode:ident $o:ident $name:literal $v:expr) => { $o.with($name, &$v) };
