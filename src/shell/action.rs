@@ -3,7 +3,7 @@
 
 use crate::prelude::*;
 use super::chrome::{self, get_path, now_ms, object};
-use super::{from_js, http, promise, spawn, to_js, token, Local};
+use super::{from_js, http, spawn, to_js, token, Local};
 use crate::calendar::{Making, SCOPE};
 use crate::endpoints::Endpoints;
 use crate::errors::Problem;
@@ -15,7 +15,8 @@ use crate::inflight::{Destination, Inflight, OnWake, PREFIX};
 use crate::link::MeetLink;
 use crate::warm::{self, WarmLink};
 use core::cell::{Cell, RefCell};
-use alloc::rc::Rc;
+use core::future::Future;
+use core::task::{Poll, Waker};
 use wasm_bindgen::JsValue;
 
 pub const LAST_LINK: &str = "lastLink";
@@ -28,39 +29,49 @@ const RESUME_AFTER_MS: f64 = 30_000.0;
 /// Actions this worker instance is running; a record not in here at wake-up is an orphan.
 /// (A handful at most: a Vec, not a HashSet, whose hashing costs ~1.5 KB of wasm.)
 static RUNNING: Local<RefCell<Vec<String>>> = Local::new(RefCell::new(Vec::new()));
-/// The last read-modify-write of stored data (history, pending deletes, settings); the next one waits
-/// for it, so concurrent actions never overwrite each other's entries.
-static STORAGE_TURN: Local<RefCell<Option<js_sys::Promise>>> = Local::new(RefCell::new(None));
+/// The turn to read-modify-write stored data (history, pending deletes, settings, the warm link):
+/// taken, and the tasks that wait for it. One at a time, so concurrent actions never overwrite each
+/// other's entries (within this worker instance).
+static TURN: Local<RefCell<(bool, Vec<Waker>)>> = Local::new(RefCell::new((false, Vec::new())));
 
-/// Runs `update` after every earlier one has finished (within this worker instance); its result.
-pub async fn in_turn<T: 'static>(update: impl core::future::Future<Output = T> + 'static) -> Option<T> {
-    let result: Rc<RefCell<Option<T>>> = Rc::default();
-    let slot = result.clone();
-    queued(Box::pin(async move { *slot.borrow_mut() = Some(update.await) })).await;
-    result.take()
+/// Holding the turn; dropping it hands the turn on.
+pub struct Turn(());
+
+/// Waits for the turn. A plain flag and wakers: the queue used to be a chain of JavaScript
+/// promises with a boxed, generic future per use (6.3 KB more wasm, measured).
+pub fn turn() -> impl Future<Output = Turn> {
+    core::future::poll_fn(|cx| {
+        TURN.with(|t| {
+            let mut t = t.borrow_mut();
+            if t.0 {
+                t.1.push(cx.waker().clone());
+                Poll::Pending
+            } else {
+                t.0 = true;
+                Poll::Ready(Turn(()))
+            }
+        })
+    })
 }
 
-/// [`in_turn`]'s queue, once for every type it is used with.
-async fn queued(update: core::pin::Pin<Box<dyn core::future::Future<Output = ()>>>) {
-    let previous = STORAGE_TURN.with(|t| t.borrow().clone());
-    let mine = promise(async move {
-        if let Some(p) = previous {
-            let _ = wasm_bindgen_futures::JsFuture::from(p).await;
-        }
-        update.await;
-        Ok(JsValue::UNDEFINED)
-    });
-    STORAGE_TURN.with(|t| *t.borrow_mut() = Some(mine.clone()));
-    let _ = wasm_bindgen_futures::JsFuture::from(mine).await;
+impl Drop for Turn {
+    fn drop(&mut self) {
+        // Every waiter is woken; the first to run takes the turn, the others wait again. (Waking
+        // one alone would strand the rest if that one's task had been dropped.)
+        let waiting = TURN.with(|t| {
+            let mut t = t.borrow_mut();
+            t.0 = false;
+            core::mem::take(&mut t.1)
+        });
+        waiting.into_iter().for_each(Waker::wake);
+    }
 }
 
 /// Changes the stored history with `edit`, in turn with every other change.
-pub async fn edit_history(edit: impl FnOnce(Vec<Entry>) -> Vec<Entry> + 'static) {
-    in_turn(async move {
-        let entries: Vec<Entry> = from_js(&chrome::local_value(history::KEY).await).unwrap_or_default();
-        let _ = chrome::local_set(&object(&[(history::KEY, to_js(&edit(entries)))])).await;
-    })
-    .await;
+pub async fn edit_history(edit: impl FnOnce(Vec<Entry>) -> Vec<Entry>) {
+    let _turn = turn().await;
+    let entries: Vec<Entry> = from_js(&chrome::local_value(history::KEY).await).unwrap_or_default();
+    let _ = chrome::local_set(&object(&[(history::KEY, to_js(&edit(entries)))])).await;
 }
 
 /// An action that has a link, whose record stays until the link is delivered.
@@ -112,14 +123,12 @@ static GENERATION: Local<Cell<u32>> = Local::new(Cell::new(0));
 /// Takes the warm link if there is one: removed from storage in one turn of the storage queue, so
 /// it is handed out once. Returned only if it suits `account` and `settings`; otherwise discarded.
 async fn take_warm(account: &str, settings: &Settings) -> Option<MeetLink> {
-    let taken = in_turn(async {
-        let stored = chrome::session_value(warm::KEY).await;
-        if !stored.is_undefined() {
-            let _ = chrome::session_remove(warm::KEY).await;
-        }
-        stored
-    })
-    .await?;
+    let turn = turn().await;
+    let taken = chrome::session_value(warm::KEY).await;
+    if !taken.is_undefined() {
+        let _ = chrome::session_remove(warm::KEY).await;
+    }
+    drop(turn);
     let warm: WarmLink = from_js(&taken)?;
     warm.usable(account, settings, now_ms()).then(|| MeetLink::parse(&warm.url)).flatten()
 }
@@ -127,10 +136,8 @@ async fn take_warm(account: &str, settings: &Settings) -> Option<MeetLink> {
 /// Forgets the warm link (sign-out, account switch, turned off), and any being made.
 pub async fn discard_warm() {
     GENERATION.with(|g| g.set(g.get() + 1));
-    in_turn(async {
-        let _ = chrome::session_remove(warm::KEY).await;
-    })
-    .await;
+    let _turn = turn().await;
+    let _ = chrome::session_remove(warm::KEY).await;
 }
 
 /// Makes the next link ahead, in the background, if the settings allow one, none is being made,
@@ -226,18 +233,16 @@ pub async fn delete_placeholder(event_id: String, mut token: token::Token, attem
             Err(_) => DeleteOutcome::Later,
         };
     }
-    in_turn(async move {
-        let mut pending = load_pending().await;
-        pending.retain(|p| p.event_id != event_id);
-        if outcome != DeleteOutcome::Gone {
-            match PendingDelete::after_failure(&event_id, attempts, now_ms(), js_sys::Math::random()) {
-                Some(p) => pending.push(p),
-                None => chrome::warn(&["MeetLink: gave up deleting placeholder event ", &event_id].concat()),
-            }
+    let _turn = turn().await;
+    let mut pending = load_pending().await;
+    pending.retain(|p| p.event_id != event_id);
+    if outcome != DeleteOutcome::Gone {
+        match PendingDelete::after_failure(&event_id, attempts, now_ms(), js_sys::Math::random()) {
+            Some(p) => pending.push(p),
+            None => chrome::warn(&["MeetLink: gave up deleting placeholder event ", &event_id].concat()),
         }
-        save_pending(&pending).await;
-    })
-    .await;
+    }
+    save_pending(&pending).await;
 }
 
 async fn load_pending() -> Vec<PendingDelete> {
@@ -295,13 +300,11 @@ pub async fn resume_orphans() {
                     (None, _) => {}
                     (Some(event_id), Ok(token)) => delete_placeholder(event_id, token, 0).await,
                     (Some(event_id), Err(_)) => {
-                        in_turn(async move {
-                            let mut pending = load_pending().await;
-                            pending.retain(|p| p.event_id != event_id);
-                            pending.push(PendingDelete { event_id, attempts: 0, next_at_ms: now_ms() });
-                            save_pending(&pending).await;
-                        })
-                        .await;
+                        let _turn = turn().await;
+                        let mut pending = load_pending().await;
+                        pending.retain(|p| p.event_id != event_id);
+                        pending.push(PendingDelete { event_id, attempts: 0, next_at_ms: now_ms() });
+                        save_pending(&pending).await;
                     }
                 }
                 if tell {

@@ -143,16 +143,10 @@ async fn handle(request: Request) -> Response {
         Request::SaveSettings { changes } => {
             let managed = managed_choices().await;
             // In turn: two quick changes (a title being typed, a box ticked) never overwrite each other.
-            let stored = action::in_turn({
-                let managed = managed.clone();
-                async move {
-                    let stored = settings::apply(local_choices().await, changes, &managed);
-                    let _ = chrome::local_set(&object(&[(SETTINGS, to_js(&stored))])).await;
-                    stored
-                }
-            })
-            .await
-            .unwrap_or_default();
+            let turn = action::turn().await;
+            let stored = settings::apply(local_choices().await, changes, &managed);
+            let _ = chrome::local_set(&object(&[(SETTINGS, to_js(&stored))])).await;
+            drop(turn);
             let response = settings_response(&stored, &managed);
             match &response {
                 Response::Settings { settings, .. } if !settings.warm_link => action::discard_warm().await,
