@@ -2,8 +2,8 @@
 //! worker restart. Decisions come from `crate::flow` and `crate::inflight`.
 
 use crate::prelude::*;
-use super::chrome::{self, get_path, now_ms, object};
-use super::{from_js, http, spawn, to_js, token, Local};
+use super::chrome::{self, get_path, now_ms};
+use super::{from_js, http, spawn, token, Local};
 use crate::calendar::{Making, SCOPE};
 use crate::endpoints::Endpoints;
 use crate::errors::Problem;
@@ -71,7 +71,7 @@ impl Drop for Turn {
 pub async fn edit_history(edit: impl FnOnce(Vec<Entry>) -> Vec<Entry>) {
     let _turn = turn().await;
     let entries: Vec<Entry> = from_js(&chrome::local_value(history::KEY).await).unwrap_or_default();
-    let _ = chrome::local_set(&object(&[(history::KEY, to_js(&edit(entries)))])).await;
+    let _ = chrome::local_put(history::KEY, &edit(entries)).await;
 }
 
 /// An action that has a link, whose record stays until the link is delivered.
@@ -91,7 +91,7 @@ impl Made {
         if let Some(key) = &self.key {
             let _ = chrome::session_remove(key).await;
         }
-        let _ = chrome::session_set(&object(&[(LAST_LINK, to_js(&self.link))])).await;
+        let _ = chrome::session_put(LAST_LINK, &self.link).await;
         let entry = Entry {
             title: self.making.title().to_owned(),
             account: token::email().await,
@@ -170,7 +170,7 @@ async fn make_warm() {
     let _ = chrome::session_remove(&key).await;
     if GENERATION.with(Cell::get) == generation {
         let warm = WarmLink { url: made.link.as_str().to_owned(), account, kind, made_ms: now_ms() };
-        let _ = chrome::session_set(&object(&[(warm::KEY, to_js(&warm))])).await;
+        let _ = chrome::session_put(warm::KEY, &warm).await;
     }
 }
 
@@ -180,9 +180,9 @@ async fn make_warm() {
 async fn run(record: Inflight, mut token: token::Token) -> Result<Made, Problem> {
     let key = record.key();
     RUNNING.with(|r| r.borrow_mut().push(key.clone()));
-    let _ = chrome::session_set(&object(&[(key.as_str(), to_js(&record))])).await;
+    let _ = chrome::session_put(key.as_str(), &record).await;
     spawn(async {
-        let _ = chrome::alarms_create(RESUME_ALARM, &object(&[("when", (chrome::now_ms() as f64 + RESUME_AFTER_MS).into())])).await;
+        let _ = chrome::alarm_at(RESUME_ALARM, chrome::now_ms() as f64 + RESUME_AFTER_MS).await;
     });
     let making = record.making();
     let (mut flow, mut step) = CreateFlow::start(Endpoints::for_build(), &record.ids(), &making, now_ms());
@@ -250,9 +250,9 @@ async fn load_pending() -> Vec<PendingDelete> {
 }
 
 async fn save_pending(pending: &[PendingDelete]) {
-    let _ = chrome::local_set(&object(&[(PENDING_DELETES, to_js(&pending))])).await;
+    let _ = chrome::local_put(PENDING_DELETES, &pending).await;
     if let Some(next) = pending.iter().map(|p| p.next_at_ms).min() {
-        let _ = chrome::alarms_create(CLEANUP_ALARM, &object(&[("when", (next as f64).into())])).await;
+        let _ = chrome::alarm_at(CLEANUP_ALARM, next as f64).await;
     }
 }
 
@@ -313,7 +313,7 @@ pub async fn resume_orphans() {
             }
             OnWake::Resume => {
                 record.resumes += 1;
-                let _ = chrome::session_set(&object(&[(key.as_str(), to_js(&record))])).await;
+                let _ = chrome::session_put(key.as_str(), &record).await;
                 let Ok(token) = token::get(false, record.making().scope()).await else {
                     waiting = true; // no token without a prompt now: a later wake tries again
                     continue;
@@ -326,7 +326,7 @@ pub async fn resume_orphans() {
     }
     if waiting {
         let when = chrome::now_ms() as f64 + 2.0 * RESUME_AFTER_MS;
-        let _ = chrome::alarms_create(RESUME_ALARM, &object(&[("when", when.into())])).await;
+        let _ = chrome::alarm_at(RESUME_ALARM, when).await;
     } else if !found {
         let _ = chrome::alarms_clear(RESUME_ALARM).await;
     }

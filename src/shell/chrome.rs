@@ -189,6 +189,26 @@ pub fn object(entries: &[(&str, JsValue)]) -> JsValue {
     o.into()
 }
 
+/// Stores `value` under `key` in `storage.session`.
+pub fn session_put<T: crate::json::ToJson + ?Sized>(key: &str, value: &T) -> Call {
+    session_set(&entry(key, &value.to_json()))
+}
+
+/// Stores `value` under `key` in `storage.local`.
+pub fn local_put<T: crate::json::ToJson + ?Sized>(key: &str, value: &T) -> Call {
+    local_set(&entry(key, &value.to_json()))
+}
+
+/// `{key: value}`, the value through `JSON.parse` (the generic wrappers above stay one line).
+fn entry(key: &str, value: &crate::json::Json) -> JsValue {
+    object(&[(key, super::json_to_js(value))])
+}
+
+/// Sets alarm `name` to fire at `when_ms` (epoch milliseconds).
+pub fn alarm_at(name: &str, when_ms: f64) -> Call {
+    alarms_create(name, &object(&[("when", when_ms.into())]))
+}
+
 /// `storage.session[key]`, `undefined` if absent or unreadable.
 pub async fn session_value(key: &str) -> JsValue {
     get_path(&session_get(&key.into()).await.unwrap_or_default(), &[key])

@@ -79,7 +79,7 @@ fn to_js<T: ToJson + ?Sized>(value: &T) -> JsValue {
 }
 
 // The generic wrappers stay one line each: the work is done once, not per type.
-fn json_to_js(value: &Json) -> JsValue {
+pub(crate) fn json_to_js(value: &Json) -> JsValue {
     js_sys::JSON::parse(&value.text()).unwrap_or(JsValue::NULL)
 }
 
@@ -145,7 +145,7 @@ async fn handle(request: Request) -> Response {
             // In turn: two quick changes (a title being typed, a box ticked) never overwrite each other.
             let turn = action::turn().await;
             let stored = settings::apply(local_choices().await, changes, &managed);
-            let _ = chrome::local_set(&object(&[(SETTINGS, to_js(&stored))])).await;
+            let _ = chrome::local_put(SETTINGS, &stored).await;
             drop(turn);
             let response = settings_response(&stored, &managed);
             match &response {

@@ -6,7 +6,7 @@
 
 use crate::prelude::*;
 use super::chrome::{self, error_message, get_auth_token, get_manifest, get_path, object, remove_cached_auth_token};
-use super::{from_js, http, to_js};
+use super::{from_js, http};
 use crate::auth::{account_key, authorization_url, classify_flow_error, parse_redirect, Account, AccountChoice, Prompt, Via, WebSession};
 use crate::calendar::SCOPE;
 use crate::endpoints::Endpoints;
@@ -144,7 +144,7 @@ async fn web_flow(interactive: bool, prompt: Prompt, scope: &'static str) -> Res
     let email = email_of(&granted.access_token).await;
     let token = Token::new(granted.access_token.clone(), Via::Web, scope, email.as_deref());
     let session = WebSession::new(&granted, chrome::now_ms(), email);
-    let _ = chrome::session_set(&object(&[(WEB_SESSION, to_js(&session))])).await;
+    let _ = chrome::session_put(WEB_SESSION, &session).await;
     Ok(token)
 }
 
@@ -196,7 +196,7 @@ pub async fn switch_account(scope: &'static str) -> Result<Account, Problem> {
     web_flow(true, Prompt::ChooseAccount, scope).await?;
     let mut c = choice().await;
     c.web = true;
-    let _ = chrome::local_set(&object(&[(CHOICE, to_js(&c))])).await;
+    let _ = chrome::local_put(CHOICE, &c).await;
     Ok(account(scope).await.unwrap_or(Account { via: Via::Web, email: None }))
 }
 
