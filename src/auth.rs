@@ -60,7 +60,8 @@ fn decode(s: &str) -> String {
         }
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    // Not valid UTF-8: nothing Google sends (tokens, state, error codes, scopes are ASCII).
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The authorization URL: implicit flow (`response_type=token`), the web client, our redirect

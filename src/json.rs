@@ -49,7 +49,7 @@ pub trait ToJson {
 impl Json {
     /// Parses one JSON text (RFC 8259); `None` when it is not exactly one valid value.
     pub fn parse(text: &str) -> Option<Json> {
-        let mut p = Parser { s: text.as_bytes(), i: 0, depth: 0 };
+        let mut p = Parser { text, s: text.as_bytes(), i: 0, depth: 0 };
         let v = p.value()?;
         p.ws();
         (p.i == p.s.len()).then_some(v)
@@ -151,6 +151,8 @@ fn pow10(k: usize) -> f64 {
 }
 
 struct Parser<'a> {
+    /// The text, and its bytes (`s`, for byte-wise scanning).
+    text: &'a str,
     s: &'a [u8],
     i: usize,
     depth: u32,
@@ -270,9 +272,9 @@ impl Parser<'_> {
     }
 
     fn hex4(&mut self) -> Option<u32> {
-        let hex = core::str::from_utf8(self.s.get(self.i..self.i + 4)?).ok()?;
+        let hex = self.s.get(self.i..self.i + 4)?;
         self.i += 4;
-        u32::from_str_radix(hex, 16).ok().filter(|_| hex.bytes().all(|b| b.is_ascii_hexdigit()))
+        hex.iter().try_fold(0, |n, &b| Some(n * 16 + char::from(b).to_digit(16)?))
     }
 
     fn string(&mut self) -> Option<String> {
@@ -288,7 +290,8 @@ impl Parser<'_> {
                 }
                 self.i += 1;
             }
-            out.push_str(core::str::from_utf8(&self.s[start..self.i]).ok()?);
+            // Stopped at an ASCII byte or the end: a char boundary of the text, already UTF-8.
+            out.push_str(self.text.get(start..self.i)?);
             match *self.s.get(self.i)? {
                 b'"' => {
                     self.i += 1;
