@@ -44,20 +44,18 @@ fn encode(s: &str) -> String {
 
 fn decode(s: &str) -> String {
     let bytes = s.as_bytes();
+    let hex = |j: usize| bytes.get(j).and_then(|&d| char::from(d).to_digit(16));
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => match bytes.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit)) {
-                Some(h) => {
-                    out.push(h.iter().fold(0u8, |acc, d| acc * 16 + (*d as char).to_digit(16).unwrap_or(0) as u8));
-                    i += 2;
-                }
-                None => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
+    while let Some(&b) = bytes.get(i) {
+        out.push(match (b, hex(i + 1), hex(i + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                i += 2;
+                (high * 16 + low) as u8
+            }
+            (b'+', ..) => b' ',
+            _ => b,
+        });
         i += 1;
     }
     // Not valid UTF-8: nothing Google sends (tokens, state, error codes, scopes are ASCII).

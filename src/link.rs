@@ -8,7 +8,6 @@
 
 use crate::prelude::*;
 
-
 /// A validated Google Meet link.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MeetLink {
@@ -17,10 +16,9 @@ pub struct MeetLink {
 
 const PREFIX: &str = "https://meet.google.com/";
 
+/// `[a-z]{3}-[a-z]{4}-[a-z]{3}`.
 fn is_meeting_code(code: &str) -> bool {
-    let parts: Vec<&str> = code.split('-').collect();
-    parts.len() == 3
-        && [3, 4, 3].iter().zip(&parts).all(|(n, p)| p.len() == *n && p.bytes().all(|b| b.is_ascii_lowercase()))
+    code.len() == 12 && code.bytes().enumerate().all(|(i, b)| if i == 3 || i == 8 { b == b'-' } else { b.is_ascii_lowercase() })
 }
 
 impl MeetLink {
