@@ -83,7 +83,7 @@ build() {
     cargo build --quiet --release --locked --target wasm32-unknown-unknown
   local wasm=$target_dir/wasm32-unknown-unknown/release/meetlink.wasm
   local pkg=$target_dir/pkg
-  if [ ! -f "$pkg/meetlink_bg.wasm" ] || [ "$wasm" -nt "$pkg/meetlink_bg.wasm" ] || [ build.sh -nt "$pkg/meetlink_bg.wasm" ]; then
+  if [ ! -f "$pkg/meetlink_bg.wasm" ] || [ "$wasm" -nt "$pkg/meetlink_bg.wasm" ] || [ build.sh -nt "$pkg/meetlink_bg.wasm" ] || [ tools/shorten_imports.py -nt "$pkg/meetlink_bg.wasm" ]; then
     rm -rf "$pkg.tmp" && mkdir -p "$pkg.tmp/opt"
     # wasm-opt runs on cargo's output, before wasm-bindgen: Debian's binaryen 108 rewrites the
     # export of wasm-bindgen's externref table to point at the funcref table (seen here: init then
@@ -92,6 +92,9 @@ build() {
     wasm-opt "${WASM_OPT_FLAGS[@]}" -o "$pkg.tmp/opt/meetlink.wasm" "$wasm"
     wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
       --out-dir "$pkg.tmp" "$pkg.tmp/opt/meetlink.wasm"
+    # Short import names in the wasm and its glue (~3 KB; binaryen's --minify-imports would hit the
+    # table bug above).
+    python3 tools/shorten_imports.py "$pkg.tmp" meetlink >/dev/null
     rm -rf "$pkg.tmp/opt" "$pkg" && mv "$pkg.tmp" "$pkg"
   fi
   rm -rf "$out" && mkdir -p "$out"
