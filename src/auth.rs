@@ -9,7 +9,7 @@ use crate::errors::{mentions, Problem};
 /// The scopes of the web flow: the one API scope the link source needs (Calendar, or Meet for
 /// spaces), plus `openid email` to show which account links are made with.
 pub fn scopes(api_scope: &str) -> String {
-    [api_scope, " openid email"].concat()
+    crate::text::concat(&[api_scope, " openid email"])
 }
 
 /// How the authorization page is asked to behave.
@@ -65,7 +65,7 @@ fn decode(s: &str) -> String {
 /// The authorization URL: implicit flow (`response_type=token`), the web client, our redirect
 /// URL, the scopes, and a random `state` the answer must echo.
 pub fn authorization_url(auth_endpoint: &str, client_id: &str, redirect_uri: &str, state: &str, prompt: &Prompt, api_scope: &str) -> String {
-    let mut url = [
+    let mut url = crate::text::concat(&[
         auth_endpoint,
         "?client_id=",
         &encode(client_id),
@@ -76,12 +76,11 @@ pub fn authorization_url(auth_endpoint: &str, client_id: &str, redirect_uri: &st
         "&state=",
         &encode(state),
         "&include_granted_scopes=true",
-    ]
-    .concat();
+    ]);
     match prompt {
         Prompt::Interactive => {}
         Prompt::ChooseAccount => url.push_str("&prompt=select_account"),
-        Prompt::Silent { login_hint } => url.push_str(&["&prompt=none&login_hint=", &encode(login_hint)].concat()),
+        Prompt::Silent { login_hint } => url.push_str(&crate::text::concat(&["&prompt=none&login_hint=", &encode(login_hint)])),
     }
     url
 }
@@ -192,7 +191,7 @@ pub enum Via {
 pub fn account_key(via: Via, email: Option<&str>) -> String {
     match via {
         Via::Chrome => "chrome".into(),
-        Via::Web => ["web:", email.unwrap_or("")].concat(),
+        Via::Web => crate::text::concat(&["web:", email.unwrap_or("")]),
     }
 }
 

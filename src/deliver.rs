@@ -165,7 +165,7 @@ impl Notice {
             Notice::Inserted => None,
             Notice::Copied(miss) => Some(miss.notice_key().to_owned()),
             Notice::CopyFailed => Some("copyFailedNotice".to_owned()),
-            Notice::Failed(p) => Some(["problem_", crate::errors::problem_name(p)].concat()),
+            Notice::Failed(p) => Some(crate::text::concat(&["problem_", crate::errors::problem_name(p)])),
         }
     }
 }

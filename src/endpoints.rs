@@ -39,12 +39,12 @@ impl Endpoints {
     pub fn under(base: &str) -> Self {
         let b = base.trim_end_matches('/');
         Endpoints {
-            calendar: [b, "/calendar/v3"].concat(),
-            meet: [b, "/v2"].concat(),
-            auth: [b, "/o/oauth2/v2/auth"].concat(),
-            token: [b, "/token"].concat(),
-            revoke: [b, "/revoke"].concat(),
-            tokeninfo: [b, "/tokeninfo"].concat(),
+            calendar: crate::text::concat(&[b, "/calendar/v3"]),
+            meet: crate::text::concat(&[b, "/v2"]),
+            auth: crate::text::concat(&[b, "/o/oauth2/v2/auth"]),
+            token: crate::text::concat(&[b, "/token"]),
+            revoke: crate::text::concat(&[b, "/revoke"]),
+            tokeninfo: crate::text::concat(&[b, "/tokeninfo"]),
         }
     }
 
@@ -60,18 +60,18 @@ impl Endpoints {
     /// `conferenceData.createRequest` (google-apis.md §1.1: with 0 it is dropped silently);
     /// `sendUpdates=none` because nobody is invited to a placeholder.
     pub fn insert_event(&self) -> String {
-        [&self.calendar, "/calendars/primary/events?conferenceDataVersion=1&sendUpdates=none"].concat()
+        crate::text::concat(&[&self.calendar, "/calendars/primary/events?conferenceDataVersion=1&sendUpdates=none"])
     }
 
     /// `spaces.create` (Meet REST API v2).
     pub fn spaces(&self) -> String {
-        [&self.meet, "/spaces"].concat()
+        crate::text::concat(&[&self.meet, "/spaces"])
     }
 
     /// `events.get` / `events.delete` of one event on the primary calendar. Ids are base32hex, so
     /// they need no escaping.
     pub fn event(&self, event_id: &str) -> String {
-        [&self.calendar, "/calendars/primary/events/", event_id].concat()
+        crate::text::concat(&[&self.calendar, "/calendars/primary/events/", event_id])
     }
 }
 

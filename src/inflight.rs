@@ -142,7 +142,7 @@ impl Inflight {
 
     /// Its storage key.
     pub fn key(&self) -> String {
-        [PREFIX, &self.event_id].concat()
+        crate::text::concat(&[PREFIX, &self.event_id])
     }
 
     /// The action's ids, as first generated.

@@ -18,7 +18,7 @@
 extern crate alloc;
 
 /// What std's prelude would give every module; the wasm build has no std. Not `format!`: the wasm
-/// builds text with `concat` and `crate::text`, without `core::fmt`.
+/// builds text with `crate::text`, without `core::fmt`.
 mod prelude {
     pub use alloc::borrow::ToOwned;
     pub use alloc::boxed::Box;

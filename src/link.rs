@@ -26,7 +26,7 @@ impl MeetLink {
     pub fn parse(raw: &str) -> Option<Self> {
         let rest = raw.strip_prefix(PREFIX)?;
         let code = rest.split_once('?').map_or(rest, |(c, _)| c);
-        is_meeting_code(code).then(|| MeetLink { url: [PREFIX, code].concat() })
+        is_meeting_code(code).then(|| MeetLink { url: crate::text::concat(&[PREFIX, code]) })
     }
 
     /// The link, e.g. `https://meet.google.com/abc-defg-hij`.
@@ -62,8 +62,8 @@ impl Template {
     pub fn render(self, link: &MeetLink) -> String {
         match self {
             Template::Url => link.as_str().to_owned(),
-            Template::Sentence => ["Join Google Meet: ", link.as_str()].concat(),
-            Template::Markdown => ["[Join Google Meet](", link.as_str(), ")"].concat(),
+            Template::Sentence => crate::text::concat(&["Join Google Meet: ", link.as_str()]),
+            Template::Markdown => crate::text::concat(&["[Join Google Meet](", link.as_str(), ")"]),
         }
     }
 }

@@ -142,7 +142,7 @@ crate::json_record!(read lenient Sender { id: "id" opt, origin: "origin" opt, ur
 /// origin exactly `chrome-extension://<id>` (origin, not URL, decides — Chromium security rules),
 /// URL under that origin, and not a sub-frame.
 pub fn is_own_page(sender: &Sender, own_id: &str) -> bool {
-    let origin = ["chrome-extension://", own_id].concat();
+    let origin = crate::text::concat(&["chrome-extension://", own_id]);
     !own_id.is_empty()
         && sender.id.as_deref() == Some(own_id)
         && sender.origin.as_deref() == Some(origin.as_str())

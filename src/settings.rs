@@ -129,9 +129,12 @@ crate::json_record!(both lenient Choices {
     locked: "locked" nonempty,
 });
 
+/// Whitespace runs as one space, none at the ends, at most `MAX_TITLE` characters; `None` if empty.
 fn clean_title(raw: &str) -> Option<String> {
-    let t = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    (!t.is_empty()).then(|| t.chars().take(MAX_TITLE).collect())
+    let mut t = String::new();
+    let words = raw.split_whitespace().enumerate();
+    words.flat_map(|(i, word)| (i > 0).then_some(' ').into_iter().chain(word.chars())).take(MAX_TITLE).for_each(|c| t.push(c));
+    (!t.is_empty()).then_some(t)
 }
 
 /// One setting: the user's value unless it is locked, else the administrator's, else `default`;
@@ -230,6 +233,7 @@ mod tests {
             (json!({"title": "  Stand-up \n daily "}), json!({}), |s| s.title == "Stand-up daily"),
             (json!({"title": "   "}), json!({}), |s| s.title == DEFAULT_TITLE),
             (json!({"title": "x".repeat(300)}), json!({}), |s| s.title.chars().count() == MAX_TITLE),
+            (json!({"title": "é  ü\t".repeat(100)}), json!({}), |s| s.title.chars().count() == MAX_TITLE && s.title.starts_with("é ü é")),
             (json!({}), json!({"title": "Acme call"}), |s| s.title == "Acme call"),
             (json!({"title": "Mine"}), json!({"title": "Acme call"}), |s| s.title == "Mine"),
             (json!({"title": "Mine"}), json!({"title": "Acme call", "locked": ["title"]}), |s| s.title == "Acme call"),

@@ -239,7 +239,7 @@ pub async fn delete_placeholder(event_id: String, mut token: token::Token, attem
     if outcome != DeleteOutcome::Gone {
         match PendingDelete::after_failure(&event_id, attempts, now_ms(), js_sys::Math::random()) {
             Some(p) => pending.push(p),
-            None => chrome::warn(&["MeetLink: gave up deleting placeholder event ", &event_id].concat()),
+            None => chrome::warn(&crate::text::concat(&["MeetLink: gave up deleting placeholder event ", &event_id])),
         }
     }
     save_pending(&pending).await;

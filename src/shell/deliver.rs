@@ -50,7 +50,7 @@ async fn tell(tab_id: Option<i32>, notice: Notice, link: Option<&str>, notify: b
     }
     if !message.is_empty() && notify {
         let body = match link {
-            Some(link) => [&message, "\n", link].concat(),
+            Some(link) => crate::text::concat(&[&message, "\n", link]),
             None => message,
         };
         let options = object(&[
@@ -59,7 +59,7 @@ async fn tell(tab_id: Option<i32>, notice: Notice, link: Option<&str>, notify: b
             ("title", chrome::i18n("extName").into()),
             ("message", body.into()),
         ]);
-        if chrome::notify(&["meetlink-", &chrome::random_hex(8)].concat(), &options).await.is_err() {
+        if chrome::notify(&crate::text::concat(&["meetlink-", &chrome::random_hex(8)]), &options).await.is_err() {
             chrome::warn("MeetLink: could not show a notification");
         }
     }

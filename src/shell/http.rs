@@ -63,7 +63,7 @@ pub async fn send(req: &HttpRequest, token: &str) -> Reply {
         Method::Get => "GET",
         Method::Delete => "DELETE",
     };
-    let mut headers = vec![("Authorization", ["Bearer ", token].concat().into())];
+    let mut headers = vec![("Authorization", crate::text::concat(&["Bearer ", token]).into())];
     if req.body.is_some() {
         headers.push(("Content-Type", "application/json".into()));
     }

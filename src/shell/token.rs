@@ -150,7 +150,7 @@ async fn web_flow(interactive: bool, prompt: Prompt, scope: &'static str) -> Res
 
 /// The account's e-mail, from tokeninfo (the web flow asks for `openid email` for this).
 async fn email_of(token: &str) -> Option<String> {
-    let (status, body) = http::post_form(&Endpoints::for_build().tokeninfo, &["access_token=", token].concat()).await?;
+    let (status, body) = http::post_form(&Endpoints::for_build().tokeninfo, &crate::text::concat(&["access_token=", token])).await?;
     if status != 200 {
         return None;
     }
@@ -206,11 +206,11 @@ pub async fn sign_out() {
     super::action::discard_warm().await;
     let revoke = Endpoints::for_build().revoke;
     if let Some(s) = web_session().await {
-        let _ = http::post_form(&revoke, &["token=", &s.token].concat()).await;
+        let _ = http::post_form(&revoke, &crate::text::concat(&["token=", &s.token])).await;
     }
     if chrome_client() {
         if let Ok(t) = chrome_token(false, SCOPE).await {
-            let _ = http::post_form(&revoke, &["token=", &t].concat()).await;
+            let _ = http::post_form(&revoke, &crate::text::concat(&["token=", &t])).await;
             let _ = remove_cached_auth_token(&object(&[("token", JsValue::from_str(&t))])).await;
         }
     }
