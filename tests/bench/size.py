@@ -1,12 +1,14 @@
 """What each crate costs in the wasm, after wasm-opt: `python3 size.py path/to/meetlink.wasm`.
 
-Optimises a copy with names kept (`wasm-opt -Oz -g`, the same passes as build.sh), runs wasm-bindgen
-on it as build.sh does (`--keep-debug`, so the names stay; wasm-bindgen's describe functions go),
-lists every function and data segment with twiggy, and adds their sizes up by the crate the item's
+Runs wasm-bindgen on it as build.sh does (`--keep-debug`, so the names stay; wasm-bindgen's describe
+functions go), optimises the result with names kept (`wasm-opt -Oz -g`, the passes and binaryen of
+build.sh; run from the repository root), lists every function and data segment with twiggy, and adds their sizes up by the crate the item's
 path starts with (for `<T as Trait>::f`, the crate of T, or of the trait when T is a primitive). The
 names section is left out, so the total is the shipped wasm's size within a few percent.
 """
 import csv, io, re, subprocess, sys, tempfile, collections
+
+WASM_OPT = "tools/node_modules/.bin/wasm-opt"  # build.sh installs it
 
 FLAGS = ["-Oz", "-g", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
          "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue"]
@@ -40,10 +42,10 @@ def crate_of(name):
 
 def main(path):
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["wasm-opt", *FLAGS, "-o", f"{tmp}/meetlink.wasm", path], check=True)
         subprocess.run(["wasm-bindgen", "--target", "web", "--no-typescript", "--keep-debug", "--out-dir", f"{tmp}/pkg",
-                        f"{tmp}/meetlink.wasm"], check=True)
-        text = subprocess.run(["twiggy", "top", "-n", "1000000", "--format", "csv", f"{tmp}/pkg/meetlink_bg.wasm"],
+                        path], check=True)
+        subprocess.run([WASM_OPT, *FLAGS, "-o", f"{tmp}/opt.wasm", f"{tmp}/pkg/meetlink_bg.wasm"], check=True)
+        text = subprocess.run(["twiggy", "top", "-n", "1000000", "--format", "csv", f"{tmp}/opt.wasm"],
                               check=True, capture_output=True, text=True).stdout
     sizes = collections.Counter()
     for row in csv.DictReader(io.StringIO(text)):
