@@ -121,7 +121,7 @@ pub fn parse_redirect(url: &str, expected_state: &str) -> Result<Granted, Proble
         });
     }
     let access_token = get("access_token").filter(|t| !t.is_empty()).ok_or(Problem::Unexpected)?.to_owned();
-    let expires_in = get("expires_in").and_then(|v| v.parse().ok()).unwrap_or(3599);
+    let expires_in = get("expires_in").and_then(crate::text::digits).unwrap_or(3599);
     let scopes = get("scope").map(|s| s.split(' ').filter(|x| !x.is_empty()).map(str::to_owned).collect()).unwrap_or_default();
     Ok(Granted { access_token, expires_in, scopes })
 }

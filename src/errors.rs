@@ -179,7 +179,7 @@ pub enum ApiError {
 /// `Retry-After` (seconds or an HTTP date) as a delay from `now_ms`.
 pub fn retry_after_ms(value: &str, now_ms: u64) -> Option<u64> {
     let v = value.trim();
-    if let Ok(secs) = v.parse::<u64>() {
+    if let Some(secs) = crate::text::digits(v) {
         return Some(secs.saturating_mul(1000));
     }
     crate::time::parse_http_date(v).map(|at| at.saturating_sub(now_ms))

@@ -12,6 +12,15 @@ pub fn concat(parts: &[&str]) -> String {
     out
 }
 
+/// A run of ASCII digits (no sign, no spaces) as a number; `None` if empty, anything else, or past
+/// `u64::MAX`. Stricter than `str::parse` (which takes a `+`), and one function for every width.
+pub fn digits(s: &str) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    s.bytes().try_fold(0u64, |n, b| n.checked_mul(10)?.checked_add(char::from(b).to_digit(10)?.into()))
+}
+
 /// Appends `n` in decimal, zero-padded to at least `min_digits` digits (`{n:0w}`).
 pub fn push_decimal(out: &mut String, n: i64, min_digits: usize) {
     if n < 0 {
@@ -44,6 +53,26 @@ mod tests {
     fn concat_joins() {
         assert_eq!(concat(&[]), "");
         assert_eq!(concat(&["a", "", "bc", "é"]), "abcé");
+    }
+
+    #[test]
+    fn digits_reads_plain_decimals() {
+        let cases: &[(&str, Option<u64>)] = &[
+            ("0", Some(0)),
+            ("120", Some(120)),
+            ("007", Some(7)),
+            ("18446744073709551615", Some(u64::MAX)),
+            ("18446744073709551616", None),
+            ("", None),
+            ("+5", None),
+            ("-5", None),
+            (" 5", None),
+            ("5s", None),
+            ("٣", None), // a digit, but not ASCII
+        ];
+        for (s, want) in cases {
+            assert_eq!(digits(s), *want, "{s:?}");
+        }
     }
 
     #[test]

@@ -46,14 +46,15 @@ pub fn rfc3339_utc(epoch_ms: u64) -> String {
 pub fn parse_http_date(s: &str) -> Option<u64> {
     let mut it = s.split_whitespace();
     let _weekday = it.next()?;
-    let day: u32 = it.next()?.parse().ok()?;
+    let day = u32::try_from(crate::text::digits(it.next()?)?).ok()?;
     let month = match it.next()? {
         "Jan" => 1, "Feb" => 2, "Mar" => 3, "Apr" => 4, "May" => 5, "Jun" => 6,
         "Jul" => 7, "Aug" => 8, "Sep" => 9, "Oct" => 10, "Nov" => 11, "Dec" => 12,
         _ => return None,
     };
-    let year: i64 = it.next()?.parse().ok()?;
-    let mut hms = it.next()?.split(':').map(|p| p.parse::<i64>().ok());
+    let number = |s: &str| crate::text::digits(s).and_then(|n| i64::try_from(n).ok());
+    let year = number(it.next()?)?;
+    let mut hms = it.next()?.split(':').map(number);
     let (h, mi, sec) = (hms.next()??, hms.next()??, hms.next()??);
     if it.next()? != "GMT" || !(1..=31).contains(&day) || h > 23 || mi > 59 || sec > 60 {
         return None;
