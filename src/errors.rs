@@ -178,7 +178,7 @@ pub enum ApiError {
 
 /// `Retry-After` (seconds or an HTTP date) as a delay from `now_ms`.
 pub fn retry_after_ms(value: &str, now_ms: u64) -> Option<u64> {
-    let v = value.trim();
+    let v = value.trim_ascii();
     if let Some(secs) = crate::text::digits(v) {
         return Some(secs.saturating_mul(1000));
     }

@@ -44,7 +44,7 @@ pub fn rfc3339_utc(epoch_ms: u64) -> String {
 
 /// An IMF-fixdate (`Wed, 21 Oct 2015 07:28:00 GMT`, RFC 9110 §5.6.7) as milliseconds since the epoch.
 pub fn parse_http_date(s: &str) -> Option<u64> {
-    let mut it = s.split_whitespace();
+    let mut it = s.split_ascii_whitespace();
     let _weekday = it.next()?;
     let day = u32::try_from(crate::text::digits(it.next()?)?).ok()?;
     let month = match it.next()? {

@@ -23,7 +23,7 @@ extern "C" {
 const TIMEOUT_MS: u32 = 10_000;
 
 fn read_body(status: u16, text: &str) -> Body {
-    if text.trim().is_empty() {
+    if text.trim_ascii().is_empty() { // JSON whitespace is ASCII
         return Body::Empty;
     }
     let Some(value) = Json::parse(text) else { return Body::Unreadable };

@@ -41,11 +41,11 @@ impl Token {
 }
 
 fn chrome_client() -> bool {
-    get_path(&get_manifest(), &["oauth2", "client_id"]).as_string().is_some_and(|s| !s.trim().is_empty())
+    get_path(&get_manifest(), &["oauth2", "client_id"]).as_string().is_some_and(|s| !s.trim_ascii().is_empty())
 }
 
 fn web_client() -> Option<&'static str> {
-    WEB_CLIENT_ID.filter(|c| !c.trim().is_empty())
+    WEB_CLIENT_ID.filter(|c| !c.trim_ascii().is_empty())
 }
 
 /// True when the build has at least one OAuth client.
