@@ -136,7 +136,6 @@ impl ToJson for Response {
 
 // Only the fields the decision needs; the rest of the sender (its `tab`, `documentId`, …) is
 // ignored. A malformed one is the caller's to reject.
-crate::json_record!(read lenient Sender { id: "id" opt, origin: "origin" opt, url: "url" opt, frame_id: "frameId" opt });
 
 /// True when `sender` is a top-level page of this extension (popup, options): same extension id,
 /// origin exactly `chrome-extension://<id>` (origin, not URL, decides — Chromium security rules),

@@ -177,7 +177,10 @@ async fn handle(request: Request) -> Response {
 /// `runtime.onMessage`: decodes, checks the sender, answers. Never throws.
 #[wasm_bindgen(js_name = onMessage)]
 pub fn on_message(message: JsValue, sender: JsValue) -> Promise {
-    let sender: Sender = from_js(&sender).unwrap_or_default();
+    // Read field by field: the MessageSender also carries the whole tab, not worth serialising.
+    let text = |key| chrome::get_path(&sender, &[key]).as_string();
+    let frame_id = chrome::get_path(&sender, &["frameId"]).as_f64().filter(|f| *f == (*f as i64) as f64).map(|f| f as i64);
+    let sender = Sender { id: text("id"), origin: text("origin"), url: text("url"), frame_id };
     // The sender first: a message from anywhere else is not even read.
     let request = is_own_page(&sender, &chrome::runtime_id()).then(|| js_to_json(&message)).flatten().as_ref().and_then(decode);
     promise(async move {
