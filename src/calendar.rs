@@ -173,7 +173,7 @@ pub struct SolutionKey {
 
 impl ToJson for NewSpace {
     fn to_json(&self) -> Json {
-        Obj::new().with("config", Obj::new().with("accessType", self.config.access_type).done()).done()
+        Obj::new().put("config", Obj::new().with("accessType", self.config.access_type).done()).done()
     }
 }
 
@@ -188,15 +188,15 @@ impl ToJson for NewEvent {
             .with("start", &self.start)
             .with("end", &self.end)
             .with("transparency", self.transparency)
-            .with("reminders", Obj::new().with("useDefault", self.reminders.use_default).with("overrides", Json::Arr(Vec::new())).done())
-            .with(
+            .put("reminders", Obj::new().with("useDefault", self.reminders.use_default).put("overrides", Json::Arr(Vec::new())).done())
+            .put(
                 "conferenceData",
                 Obj::new()
-                    .with(
+                    .put(
                         "createRequest",
                         Obj::new()
                             .with("requestId", &request.request_id)
-                            .with("conferenceSolutionKey", Obj::new().with("type", request.conference_solution_key.kind).done())
+                            .put("conferenceSolutionKey", Obj::new().with("type", request.conference_solution_key.kind).done())
                             .done(),
                     )
                     .done(),

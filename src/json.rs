@@ -395,7 +395,8 @@ impl Obj {
         self.put(key, value.to_json())
     }
 
-    fn put(mut self, key: &str, value: Json) -> Self {
+    /// Adds `key: value` for a value that is JSON already (moved in; `with` would copy it).
+    pub fn put(mut self, key: &str, value: Json) -> Self {
         self.0.push((key.into(), value));
         self
     }
@@ -414,11 +415,6 @@ impl Obj {
     }
 }
 
-impl ToJson for Json {
-    fn to_json(&self) -> Json {
-        self.clone()
-    }
-}
 impl ToJson for str {
     fn to_json(&self) -> Json {
         Json::Str(self.into())
