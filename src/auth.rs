@@ -42,24 +42,31 @@ fn encode(s: &str) -> String {
     out
 }
 
+/// `application/x-www-form-urlencoded` decoding of one name or value. What the redirect carries is
+/// ASCII by RFC 6749 (§A: state, access_token, error, scope tokens are VSCHAR / NQCHAR), so a
+/// percent-encoded byte past ASCII makes the value empty, as a malformed one.
 fn decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let hex = |j: usize| bytes.get(j).and_then(|&d| char::from(d).to_digit(16));
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
+    let mut out = String::with_capacity(s.len());
+    let (mut run, mut i) = (0, 0); // `s[run..i]` is copied as it is
     while let Some(&b) = bytes.get(i) {
-        out.push(match (b, hex(i + 1), hex(i + 2)) {
-            (b'%', Some(high), Some(low)) => {
-                i += 2;
-                (high * 16 + low) as u8
+        let (decoded, len) = match (b, hex(i + 1), hex(i + 2)) {
+            (b'%', Some(high), Some(low)) if high < 8 => (char::from((high * 16 + low) as u8), 3),
+            (b'%', Some(_), Some(_)) => return String::new(),
+            (b'+', ..) => (' ', 1),
+            _ => {
+                i += 1;
+                continue;
             }
-            (b'+', ..) => b' ',
-            _ => b,
-        });
-        i += 1;
+        };
+        out.push_str(s.get(run..i).unwrap_or_default()); // i is at an ASCII byte: a char boundary
+        out.push(decoded);
+        i += len;
+        run = i;
     }
-    // Not valid UTF-8: nothing Google sends (tokens, state, error codes, scopes are ASCII).
-    String::from_utf8(out).unwrap_or_default()
+    out.push_str(s.get(run..).unwrap_or_default());
+    out
 }
 
 /// The authorization URL: implicit flow (`response_type=token`), the web client, our redirect
@@ -287,7 +294,16 @@ mod tests {
         for weird in ["%", "%%", "%zz", "a=%E2%82", "=&&=", "#", "?#?#"] {
             let _ = parse_redirect(&format!("{r}#{weird}&state={STATE}"), STATE);
         }
-        assert_eq!(decode("a%20b+c%2"), "a b c%2");
+        for (raw, want) in [
+            ("a%20b+c%2", "a b c%2"),
+            ("%7e%7E", "~~"),
+            ("%zz%", "%zz%"),
+            ("é+ü", "é ü"), // not percent-encoded: kept as it is
+            ("ok%C3%A9", ""), // percent-encoded past ASCII: not a value Google sends
+            ("https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fcalendar.events.owned", "https://www.googleapis.com/auth/calendar.events.owned"),
+        ] {
+            assert_eq!(decode(raw), want, "{raw}");
+        }
     }
 
     #[test]
