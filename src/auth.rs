@@ -106,13 +106,14 @@ pub struct Granted {
 /// Reads the URL the flow ended on. Parameters may be in the fragment (implicit flow) or the query
 /// (errors, some providers); both are read, the fragment winning. `state` must match exactly.
 pub fn parse_redirect(url: &str, expected_state: &str) -> Result<Granted, Problem> {
-    let (before, fragment) = url.split_once('#').map_or((url, ""), |(a, f)| (a, f));
-    let query = before.split_once('?').map_or("", |(_, q)| q);
+    use crate::text::{split, split_once};
+    let (before, fragment) = split_once(url, b'#').unwrap_or((url, ""));
+    let query = split_once(before, b'?').map_or("", |(_, q)| q);
     let params: Vec<(String, String)> = [query, fragment]
         .iter()
-        .flat_map(|part| part.split('&'))
+        .flat_map(|part| split(part, b'&'))
         .filter(|kv| !kv.is_empty())
-        .map(|kv| kv.split_once('=').map_or((decode(kv), String::new()), |(k, v)| (decode(k), decode(v))))
+        .map(|kv| split_once(kv, b'=').map_or((decode(kv), String::new()), |(k, v)| (decode(k), decode(v))))
         .collect();
     let get = |name: &str| params.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     if get("state") != Some(expected_state) {
@@ -129,7 +130,7 @@ pub fn parse_redirect(url: &str, expected_state: &str) -> Result<Granted, Proble
     }
     let access_token = get("access_token").filter(|t| !t.is_empty()).ok_or(Problem::Unexpected)?.to_owned();
     let expires_in = get("expires_in").and_then(crate::text::digits).unwrap_or(3599);
-    let scopes = get("scope").map(|s| s.split(' ').filter(|x| !x.is_empty()).map(str::to_owned).collect()).unwrap_or_default();
+    let scopes = get("scope").map(|s| split(s, b' ').filter(|x| !x.is_empty()).map(str::to_owned).collect()).unwrap_or_default();
     Ok(Granted { access_token, expires_in, scopes })
 }
 

@@ -37,7 +37,10 @@ impl Endpoints {
 
     /// Every endpoint under one base URL, with Google's paths.
     pub fn under(base: &str) -> Self {
-        let b = base.trim_end_matches('/');
+        let mut b = base;
+        while let Some(shorter) = b.strip_suffix("/") {
+            b = shorter;
+        }
         Endpoints {
             calendar: crate::text::concat(&[b, "/calendar/v3"]),
             meet: crate::text::concat(&[b, "/v2"]),

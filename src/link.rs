@@ -25,7 +25,7 @@ impl MeetLink {
     /// Validates `raw`; `None` unless it is a Meet link of the one accepted shape.
     pub fn parse(raw: &str) -> Option<Self> {
         let rest = raw.strip_prefix(PREFIX)?;
-        let code = rest.split_once('?').map_or(rest, |(c, _)| c);
+        let code = crate::text::split_once(rest, b'?').map_or(rest, |(c, _)| c);
         is_meeting_code(code).then(|| MeetLink { url: crate::text::concat(&[PREFIX, code]) })
     }
 

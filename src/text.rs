@@ -12,6 +12,23 @@ pub fn concat(parts: &[&str]) -> String {
     out
 }
 
+/// `s` split at the first `sep`, an ASCII byte (`str::split_once` without its char searcher).
+pub fn split_once(s: &str, sep: u8) -> Option<(&str, &str)> {
+    let i = s.bytes().position(|b| b == sep)?;
+    Some((s.get(..i)?, s.get(i + 1..)?)) // `sep` is ASCII: both ends are char boundaries
+}
+
+/// `s` split at every `sep`, an ASCII byte, empty pieces included (as `str::split`).
+pub fn split(s: &str, sep: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    core::iter::from_fn(move || {
+        let r = rest?;
+        let (piece, after) = split_once(r, sep).map_or((r, None), |(a, b)| (a, Some(b)));
+        rest = after;
+        Some(piece)
+    })
+}
+
 /// A run of ASCII digits (no sign, no spaces) as a number; `None` if empty, anything else, or past
 /// `u64::MAX`. Stricter than `str::parse` (which takes a `+`), and one function for every width.
 pub fn digits(s: &str) -> Option<u64> {
@@ -53,6 +70,14 @@ mod tests {
     fn concat_joins() {
         assert_eq!(concat(&[]), "");
         assert_eq!(concat(&["a", "", "bc", "é"]), "abcé");
+    }
+
+    #[test]
+    fn splits_as_str_does() {
+        for s in ["", "a", "a&b", "&", "&&a&", "é&ü=1&", "no separator"] {
+            assert_eq!(split(s, b'&').collect::<Vec<_>>(), s.split('&').collect::<Vec<_>>(), "{s:?}");
+            assert_eq!(split_once(s, b'&'), s.split_once('&'), "{s:?}");
+        }
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub fn parse_http_date(s: &str) -> Option<u64> {
     };
     let number = |s: &str| crate::text::digits(s).and_then(|n| i64::try_from(n).ok());
     let year = number(it.next()?)?;
-    let mut hms = it.next()?.split(':').map(number);
+    let mut hms = crate::text::split(it.next()?, b':').map(number);
     let (h, mi, sec) = (hms.next()??, hms.next()??, hms.next()??);
     if it.next()? != "GMT" || !(1..=31).contains(&day) || h > 23 || mi > 59 || sec > 60 {
         return None;
