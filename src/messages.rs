@@ -40,12 +40,7 @@ pub enum Request {
 /// another shape, an unknown type, an extra or malformed field — is `None`.
 pub fn decode(message: &Json) -> Option<Request> {
     let f = message.fields()?;
-    let only = |extra: &[&str]| {
-        let mut known = vec!["type"];
-        known.extend_from_slice(extra);
-        f.only(&known)
-    };
-    let bare = |request: Request| only(&[]).map(|()| request);
+    let bare = |request: Request| f.only(&["type"]).map(|()| request);
     match f.req::<String>("type")?.as_str() {
         "getState" => bare(Request::GetState {}),
         "createLink" => bare(Request::CreateLink {}),
@@ -53,8 +48,8 @@ pub fn decode(message: &Json) -> Option<Request> {
         "signOut" => bare(Request::SignOut {}),
         "getSettings" => bare(Request::GetSettings {}),
         "clearHistory" => bare(Request::ClearHistory {}),
-        "saveSettings" => only(&["changes"]).and_then(|()| Some(Request::SaveSettings { changes: f.req("changes")? })),
-        "removeHistory" => only(&["url"]).and_then(|()| Some(Request::RemoveHistory { url: f.req("url")? })),
+        "saveSettings" => f.only(&["type", "changes"]).and_then(|()| Some(Request::SaveSettings { changes: f.req("changes")? })),
+        "removeHistory" => f.only(&["type", "url"]).and_then(|()| Some(Request::RemoveHistory { url: f.req("url")? })),
         _ => None,
     }
 }
