@@ -32,9 +32,14 @@ fn answer(result: Result<JsValue, JsValue>) -> Result<PageAnswer, String> {
         .map_err(|e| chrome::error_message(&e))
 }
 
+/// `{tabId: tab, key: value}`, the details of the `chrome.action` setters.
+fn for_tab(tab: i32, key: &str, value: &str) -> JsValue {
+    object(&[("tabId", tab.into()), (key, value.into())])
+}
+
 async fn badge(tab: i32, text: &str, color: &str) {
-    let _ = chrome::set_badge_text(&object(&[("tabId", tab.into()), ("text", text.into())])).await;
-    let _ = chrome::set_badge_color(&object(&[("tabId", tab.into()), ("color", color.into())])).await;
+    let _ = chrome::set_badge_text(&for_tab(tab, "text", text)).await;
+    let _ = chrome::set_badge_color(&for_tab(tab, "color", color)).await;
 }
 
 /// Shows `notice` on the tab's badge and title, and — unless the user turned notifications off — as
@@ -46,7 +51,7 @@ async fn tell(tab_id: Option<i32>, notice: Notice, link: Option<&str>, notify: b
     if let Some(tab) = tab_id {
         badge(tab, text, color).await;
         let title = if message.is_empty() { chrome::i18n("badgeInserted") } else { message.clone() };
-        let _ = chrome::set_title(&object(&[("tabId", tab.into()), ("title", title.into())])).await;
+        let _ = chrome::set_title(&for_tab(tab, "title", &title)).await;
     }
     if !message.is_empty() && notify {
         let body = match link {
