@@ -10,7 +10,7 @@ import csv, io, re, subprocess, sys, tempfile, collections
 
 WASM_OPT = "tools/node_modules/.bin/wasm-opt"  # build.sh installs it
 
-FLAGS = ["-Oz", "-g", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
+FLAGS = ["-Oz", "-Oz", "-g", "--strip-target-features", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
          "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue"]
 # The functions background.js calls (src/shell/mod.rs).
 EXPORTS = ("onMessage", "onStart", "onWake", "onAlarm", "onMenuClicked", "onCommand")
