@@ -253,7 +253,7 @@ case "${1:-}" in
     # What each dependency costs in the production wasm (twiggy, a cargo tool, installed once).
     build dist
     command -v twiggy >/dev/null || cargo install --locked --quiet twiggy
-    echo; python3 tests/bench/size.py target/wasm32-unknown-unknown/release/meetlink.wasm ;;
+    echo; python3 tests/bench/size.py target/wasm32-unknown-unknown/release/meetlink.wasm target/pkg/meetlink_bg.wasm ;;
   fake) exec python3 tests/fake_google/server.py --port "${2:-$FAKE_PORT}" ;;
   -h|--help|help) sed -n '2,17p' "$0" ;;
   *) die "unknown command '$1' (see ./build.sh --help)" ;;

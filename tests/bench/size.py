@@ -1,4 +1,7 @@
-"""What each crate costs in the wasm, after wasm-opt: `python3 size.py path/to/meetlink.wasm`.
+"""What each crate costs in the wasm, after wasm-opt: `python3 size.py path/to/meetlink.wasm [SHIPPED]`.
+
+With SHIPPED (the built `pkg/meetlink_bg.wasm`), first its size against the budget (issue "Instant
+links": 120 KB after wasm-opt, here 120,000 bytes) and gzipped.
 
 Runs wasm-bindgen on it as build.sh does (`--keep-debug`, so the names stay; wasm-bindgen's describe
 functions go), optimises the result with names kept (`wasm-opt -Oz -g`, the passes and binaryen of
@@ -6,9 +9,10 @@ build.sh; run from the repository root), lists every function and data segment w
 path starts with (for `<T as Trait>::f`, the crate of T, or of the trait when T is a primitive). The
 names section is left out, so the total is the shipped wasm's size within a few percent.
 """
-import csv, io, re, subprocess, sys, tempfile, collections
+import csv, gzip, io, re, subprocess, sys, tempfile, collections
 
 WASM_OPT = "tools/node_modules/.bin/wasm-opt"  # build.sh installs it
+BUDGET = 120_000
 
 FLAGS = ["-Oz", "-Oz", "-g", "--strip-target-features", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
          "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue"]
@@ -40,7 +44,12 @@ def crate_of(name):
     return crate
 
 
-def main(path):
+def main(path, shipped=None):
+    if shipped:
+        data = open(shipped, "rb").read()
+        verdict = "within" if len(data) <= BUDGET else "OVER"
+        print(f"shipped wasm: {len(data)} bytes raw ({verdict} the {BUDGET}-byte budget), "
+              f"{len(gzip.compress(data, 9))} bytes gzipped")
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["wasm-bindgen", "--target", "web", "--no-typescript", "--keep-debug", "--out-dir", f"{tmp}/pkg",
                         path], check=True)
@@ -63,4 +72,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:3])
