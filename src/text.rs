@@ -1,5 +1,6 @@
-//! Numbers as text without `core::fmt`: `format!` and `write!` brought its machinery into the wasm
-//! (formatter, padding, `Display` for every integer type).
+//! Text without `core::fmt` and core's string searchers. In the wasm, `format!` brought the
+//! formatting machinery (formatter, padding, `Display` per integer type), `str::parse` one parser
+//! per width, `split(char)` the char searcher and `concat` a generic join: 4.2 KB together, measured.
 
 use crate::prelude::*;
 
@@ -55,13 +56,6 @@ pub fn push_decimal(out: &mut String, n: i64, min_digits: usize) {
     out.extend(digits[..len].iter().rev().map(|&d| d as char));
 }
 
-/// `n` in decimal.
-pub fn decimal(n: i64) -> String {
-    let mut out = String::new();
-    push_decimal(&mut out, n, 1);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,7 +97,6 @@ mod tests {
     #[test]
     fn decimal_matches_format() {
         for n in [0, 1, 9, 10, 99, 100, 2026, -1, -10, 9_007_199_254_740_991, i64::MAX, i64::MIN] {
-            assert_eq!(decimal(n), n.to_string());
             for w in [0, 1, 2, 4, 25] {
                 let mut s = String::new();
                 push_decimal(&mut s, n, w);
