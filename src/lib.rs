@@ -23,7 +23,6 @@ mod prelude {
     pub use alloc::borrow::ToOwned;
     pub use alloc::boxed::Box;
     pub use alloc::string::{String, ToString};
-    pub use alloc::vec;
     pub use alloc::vec::Vec;
 }
 

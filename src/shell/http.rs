@@ -4,6 +4,7 @@
 //! `extension/fetch.js`: no gloo-net, no web-sys, 8 KB less wasm (measured).
 
 use crate::prelude::*;
+use alloc::vec;
 use super::chrome::{get_path, object};
 use crate::calendar::Event;
 use crate::errors::ErrorEnvelope;

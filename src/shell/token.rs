@@ -5,6 +5,7 @@
 //! account kept in `chrome.storage.session` only. Only a user gesture may show Google's pages.
 
 use crate::prelude::*;
+use alloc::vec;
 use super::chrome::{self, error_message, get_auth_token, get_manifest, get_path, object, remove_cached_auth_token};
 use super::{from_js, http};
 use crate::auth::{account_key, authorization_url, classify_flow_error, parse_redirect, Account, AccountChoice, Prompt, Via, WebSession};
