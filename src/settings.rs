@@ -132,8 +132,15 @@ crate::json_record!(both lenient Choices {
 /// Whitespace runs as one space, none at the ends, at most `MAX_TITLE` characters; `None` if empty.
 fn clean_title(raw: &str) -> Option<String> {
     let mut t = String::new();
-    let words = raw.split_whitespace().enumerate();
-    words.flat_map(|(i, word)| (i > 0).then_some(' ').into_iter().chain(word.chars())).take(MAX_TITLE).for_each(|c| t.push(c));
+    for word in raw.split_whitespace() {
+        if !t.is_empty() {
+            t.push(' ');
+        }
+        t.push_str(word);
+    }
+    if let Some((cut, _)) = t.char_indices().nth(MAX_TITLE) {
+        t.truncate(cut);
+    }
     (!t.is_empty()).then_some(t)
 }
 
