@@ -58,12 +58,14 @@ impl Drop for Turn {
     fn drop(&mut self) {
         // Every waiter is woken; the first to run takes the turn, the others wait again. (Waking
         // one alone would strand the rest if that one's task had been dropped.)
-        let waiting = TURN.with(|t| {
+        let mut waiting = TURN.with(|t| {
             let mut t = t.borrow_mut();
             t.0 = false;
             core::mem::take(&mut t.1)
         });
-        waiting.into_iter().for_each(Waker::wake);
+        while let Some(waker) = waiting.pop() {
+            waker.wake();
+        }
     }
 }
 
