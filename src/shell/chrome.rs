@@ -34,78 +34,6 @@ extern "C" {
     pub fn warn(message: &str);
 }
 
-/// The promise-returning calls, each wrapped as a [`Call`] below.
-mod promised {
-    use wasm_bindgen::prelude::*;
-    use js_sys::Promise;
-
-    #[wasm_bindgen]
-    extern "C" {
-        #[wasm_bindgen(js_namespace = ["chrome", "identity"], js_name = getAuthToken, catch)]
-        pub fn get_auth_token(details: &JsValue) -> Result<Promise, JsValue>;
-
-        #[wasm_bindgen(js_namespace = ["chrome", "identity"], js_name = removeCachedAuthToken, catch)]
-        pub fn remove_cached_auth_token(details: &JsValue) -> Result<Promise, JsValue>;
-
-        #[wasm_bindgen(js_namespace = ["chrome", "identity"], js_name = launchWebAuthFlow, catch)]
-        pub fn launch_web_auth_flow(details: &JsValue) -> Result<Promise, JsValue>;
-
-        #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = get, catch)]
-        pub fn session_get(keys: &JsValue) -> Result<Promise, JsValue>;
-
-        #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = set, catch)]
-        pub fn session_set(items: &JsValue) -> Result<Promise, JsValue>;
-
-        #[wasm_bindgen(js_namespace = ["chrome", "storage", "session"], js_name = remove, catch)]
-        pub fn session_remove(key: &str) -> Result<Promise, JsValue>;
-
-        #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = get, catch)]
-        pub fn local_get(key: &str) -> Result<Promise, JsValue>;
-
-        #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = set, catch)]
-        pub fn local_set(items: &JsValue) -> Result<Promise, JsValue>;
-
-        #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = remove, catch)]
-        pub fn local_remove(key: &str) -> Result<Promise, JsValue>;
-
-        #[wasm_bindgen(js_namespace = ["chrome", "storage", "managed"], js_name = get, catch)]
-        pub fn managed_get() -> Result<Promise, JsValue>;
-
-        #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create, catch)]
-        pub fn alarms_create(name: &str, info: &JsValue) -> Result<Promise, JsValue>;
-
-        #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = clear, catch)]
-        pub fn alarms_clear(name: &str) -> Result<Promise, JsValue>;
-
-        #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = sendMessage, catch)]
-        pub fn send_message(message: &JsValue) -> Result<Promise, JsValue>;
-
-        #[wasm_bindgen(js_namespace = ["chrome", "scripting"], js_name = executeScript, catch)]
-        pub fn execute_script(injection: &JsValue) -> Result<Promise, JsValue>;
-
-        #[wasm_bindgen(js_namespace = ["chrome", "contextMenus"], js_name = removeAll, catch)]
-        pub fn menus_remove_all() -> Result<Promise, JsValue>;
-
-        #[wasm_bindgen(js_namespace = ["chrome", "action"], js_name = setBadgeText, catch)]
-        pub fn set_badge_text(details: &JsValue) -> Result<Promise, JsValue>;
-
-        #[wasm_bindgen(js_namespace = ["chrome", "action"], js_name = setBadgeBackgroundColor, catch)]
-        pub fn set_badge_color(details: &JsValue) -> Result<Promise, JsValue>;
-
-        #[wasm_bindgen(js_namespace = ["chrome", "action"], js_name = setTitle, catch)]
-        pub fn set_title(details: &JsValue) -> Result<Promise, JsValue>;
-
-        #[wasm_bindgen(js_namespace = ["chrome", "notifications"], js_name = create, catch)]
-        pub fn notify(id: &str, options: &JsValue) -> Result<Promise, JsValue>;
-
-        #[wasm_bindgen(js_namespace = ["chrome", "offscreen"], js_name = createDocument, catch)]
-        pub fn create_offscreen(parameters: &JsValue) -> Result<Promise, JsValue>;
-
-        #[wasm_bindgen(js_namespace = ["navigator", "clipboard"], js_name = writeText, catch)]
-        pub fn clipboard_write_text(text: &str) -> Result<Promise, JsValue>;
-    }
-}
-
 /// A `chrome.*` call in flight: its Promise, or what it threw when called. One future type for
 /// every call — as `async fn` imports each had its own, with its own poll and drop code (−1.3 KB of wasm).
 pub struct Call(Result<JsFuture, Option<JsValue>>);
@@ -127,41 +55,56 @@ impl Future for Call {
     }
 }
 
-/// A public `fn name(args) -> Call` for each of `promised`'s functions.
+/// Each line: the JavaScript function (`[namespace] name`) and the Rust one. The macro writes the
+/// import (`catch`: a missing API throws when called) and a public `fn name(args) -> Call`, so each
+/// call is declared once.
 macro_rules! calls {
-    ($($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*);)*) => {$(
-        $(#[$doc])*
-        pub fn $name($($arg: $ty),*) -> Call {
-            Call::new(promised::$name($($arg),*))
+    ($($(#[$doc:meta])* [$($ns:tt),+] $js:ident => $name:ident($($arg:ident: $ty:ty),*);)*) => {
+        mod promised {
+            use wasm_bindgen::prelude::*;
+
+            #[wasm_bindgen]
+            extern "C" {
+                $(
+                    #[wasm_bindgen(js_namespace = [$($ns),+], js_name = $js, catch)]
+                    pub fn $name($($arg: $ty),*) -> Result<js_sys::Promise, JsValue>;
+                )*
+            }
         }
-    )*};
+        $(
+            $(#[$doc])*
+            pub fn $name($($arg: $ty),*) -> Call {
+                Call::new(promised::$name($($arg),*))
+            }
+        )*
+    };
 }
 
 calls! {
-    get_auth_token(details: &JsValue);
-    remove_cached_auth_token(details: &JsValue);
-    launch_web_auth_flow(details: &JsValue);
+    ["chrome", "identity"] getAuthToken => get_auth_token(details: &JsValue);
+    ["chrome", "identity"] removeCachedAuthToken => remove_cached_auth_token(details: &JsValue);
+    ["chrome", "identity"] launchWebAuthFlow => launch_web_auth_flow(details: &JsValue);
     /// `keys`: a key, or `null` for everything.
-    session_get(keys: &JsValue);
-    session_set(items: &JsValue);
-    session_remove(key: &str);
-    local_get(key: &str);
-    local_set(items: &JsValue);
-    local_remove(key: &str);
+    ["chrome", "storage", "session"] get => session_get(keys: &JsValue);
+    ["chrome", "storage", "session"] set => session_set(items: &JsValue);
+    ["chrome", "storage", "session"] remove => session_remove(key: &str);
+    ["chrome", "storage", "local"] get => local_get(key: &str);
+    ["chrome", "storage", "local"] set => local_set(items: &JsValue);
+    ["chrome", "storage", "local"] remove => local_remove(key: &str);
     /// Everything an administrator set (`storage.managed_schema`); rejects where no policy exists.
-    managed_get();
-    alarms_create(name: &str, info: &JsValue);
-    alarms_clear(name: &str);
-    send_message(message: &JsValue);
-    execute_script(injection: &JsValue);
-    menus_remove_all();
-    set_badge_text(details: &JsValue);
-    set_badge_color(details: &JsValue);
-    set_title(details: &JsValue);
-    notify(id: &str, options: &JsValue);
-    create_offscreen(parameters: &JsValue);
+    ["chrome", "storage", "managed"] get => managed_get();
+    ["chrome", "alarms"] create => alarms_create(name: &str, info: &JsValue);
+    ["chrome", "alarms"] clear => alarms_clear(name: &str);
+    ["chrome", "runtime"] sendMessage => send_message(message: &JsValue);
+    ["chrome", "scripting"] executeScript => execute_script(injection: &JsValue);
+    ["chrome", "contextMenus"] removeAll => menus_remove_all();
+    ["chrome", "action"] setBadgeText => set_badge_text(details: &JsValue);
+    ["chrome", "action"] setBadgeBackgroundColor => set_badge_color(details: &JsValue);
+    ["chrome", "action"] setTitle => set_title(details: &JsValue);
+    ["chrome", "notifications"] create => notify(id: &str, options: &JsValue);
+    ["chrome", "offscreen"] createDocument => create_offscreen(parameters: &JsValue);
     /// Firefox's background page has a clipboard of its own (no offscreen documents there).
-    clipboard_write_text(text: &str);
+    ["navigator", "clipboard"] writeText => clipboard_write_text(text: &str);
 }
 
 /// True when `chrome.<namespace>.<name>` is a function in this browser (Edge, Brave, Firefox and
