@@ -198,8 +198,8 @@ pub enum Via {
 /// or a web sign-in's e-mail.
 pub fn account_key(via: Via, email: Option<&str>) -> String {
     match via {
-        Via::Chrome => "chrome".into(),
-        Via::Web => crate::text::concat(&["web:", email.unwrap_or("")]),
+        Via::Chrome => via.wire_name().into(),
+        Via::Web => crate::text::concat(&[via.wire_name(), ":", email.unwrap_or("")]),
     }
 }
 

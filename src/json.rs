@@ -567,9 +567,15 @@ macro_rules! json_record {
 #[macro_export]
 macro_rules! json_names {
     ($ty:ty { $($variant:ident = $name:literal),* $(,)? }) => {
+        impl $ty {
+            /// The name this value is written with.
+            pub fn wire_name(&self) -> &'static str {
+                match self { $(Self::$variant => $name),* }
+            }
+        }
         impl $crate::json::ToJson for $ty {
             fn to_json(&self) -> $crate::json::Json {
-                $crate::json::Json::Str(match self { $(Self::$variant => $name),* }.into())
+                $crate::json::Json::Str(self.wire_name().into())
             }
         }
         impl $crate::json::FromJson for $ty {

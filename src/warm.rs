@@ -11,7 +11,7 @@
 //! "now".
 
 use crate::prelude::*;
-use crate::settings::{AccessType, LinkSource, Settings};
+use crate::settings::{LinkSource, Settings};
 
 /// Storage key (`storage.session`).
 pub const KEY: &str = "warmLink";
@@ -42,15 +42,9 @@ pub fn kind(settings: &Settings) -> Option<String> {
     }
     match settings.source {
         LinkSource::Calendar if settings.keep_event => None,
-        LinkSource::Calendar => Some("calendar".into()),
-        LinkSource::Space => Some(
-            match settings.access_type {
-                AccessType::Open => "space:OPEN",
-                AccessType::Trusted => "space:TRUSTED",
-                AccessType::Restricted => "space:RESTRICTED",
-            }
-            .into(),
-        ),
+        LinkSource::Calendar => Some(settings.source.wire_name().into()),
+        // "space:OPEN": a space of another access type is another kind.
+        LinkSource::Space => Some(crate::text::concat(&[settings.source.wire_name(), ":", settings.access_type.wire_name()])),
     }
 }
 
@@ -67,6 +61,7 @@ impl WarmLink {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::AccessType;
 
     #[test]
     fn when_a_warm_link_may_be_used() {
