@@ -10,6 +10,7 @@ use crate::deliver::{insert_outcome, probe_outcome, Miss, Notice, PageAnswer, Tr
 use crate::errors::Problem;
 use crate::history::Source;
 use crate::inflight::Destination;
+use crate::settings::Settings;
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -144,11 +145,15 @@ pub async fn deliver(trigger: Trigger) {
         Ok(made) => made,
         Err(problem) => return tell(tab_id, Notice::Failed(problem), None, settings.notifications).await,
     };
-    let text = settings.template.render(&made.link);
-    let notice = place(&destination, &text, probed).await;
-    let link = made.link.as_str().to_owned();
-    made.delivered(Source::Page).await;
-    tell(tab_id, notice, (notice != Notice::Inserted).then_some(link.as_str()), settings.notifications).await;
+    hand_over(made, &destination, probed, &settings, Source::Page).await;
+}
+
+/// Puts the link where `destination` says (see [`place`]) and tells the user; then the bookkeeping
+/// (record, history, the next warm link), which the user does not wait for.
+async fn hand_over(made: Made, destination: &Destination, probed: Result<(), Miss>, settings: &Settings, source: Source) {
+    let notice = place(destination, &settings.template.render(&made.link), probed).await;
+    tell(tab_of(destination), notice, (notice != Notice::Inserted).then_some(made.link.as_str()), settings.notifications).await;
+    made.delivered(source).await;
 }
 
 /// Finishes an action resumed after a worker restart: into its field if the page still holds it,
@@ -158,14 +163,9 @@ pub async fn finish_resumed(destination: Destination, result: Result<Made, Probl
         Ok(made) => made,
         Err(problem) => return tell_failure(&destination, problem).await,
     };
-    let settings = current_settings().await;
-    let text = settings.template.render(&made.link);
-    let notice = place(&destination, &text, Ok(())).await;
     let source = match destination {
         Destination::Popup {} | Destination::Warm {} => Source::Popup,
         Destination::Page { .. } => Source::Page,
     };
-    let link = made.link.as_str().to_owned();
-    made.delivered(source).await;
-    tell(tab_of(&destination), notice, (notice != Notice::Inserted).then_some(link.as_str()), settings.notifications).await;
+    hand_over(made, &destination, Ok(()), &current_settings().await, source).await;
 }
