@@ -70,9 +70,8 @@ ensure_build_tools() {
   fi
 }
 
-ensure_test_tools() {
+ensure_test_tools() {  # after ensure_build_tools, which installs Node.js and npm
   apt_install chromium chromium-driver chromium-l10n   # l10n: the UI languages the locale tests need
-  command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
   if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
     say "Installing the e2e npm packages"
     (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
