@@ -30,13 +30,22 @@ const controls = (name) => {
   return el.matches('input, select') ? [el] : [...el.querySelectorAll('input')];
 };
 
+// A change the user made is shown as they made it until the worker has answered for it: a render
+// (the first one, or another setting's save answered meanwhile) never reverts it.
+let seq = 0;
+const changedAt = new Map(); // setting -> sequence number of the user's latest change
+const answeredAt = new Map(); // setting -> the latest change the worker has answered for
+const unsaved = (name) => (changedAt.get(name) ?? 0) > (answeredAt.get(name) ?? 0);
+
 function render({ settings, locked }) {
-  durationOptions(settings.durationMinutes);
+  if (!unsaved('durationMinutes')) durationOptions(settings.durationMinutes);
   for (const [name, value] of Object.entries(settings)) {
     const group = document.querySelector(`[data-setting="${name}"]`);
     if (!group) continue;
+    const keep = unsaved(name);
     for (const c of controls(name)) {
-      if (c.type === 'checkbox') c.checked = value;
+      if (keep) { /* the user's value stands */ }
+      else if (c.type === 'checkbox') c.checked = value;
       else if (c.type === 'radio') c.checked = c.value === String(value);
       else if (c !== document.activeElement || c.tagName === 'SELECT') c.value = String(value);
       c.disabled = locked.includes(name);
@@ -67,9 +76,11 @@ function valueOf(name) {
 
 async function save(name) {
   showProblem(null);
+  const at = changedAt.get(name) ?? 0;
   try {
     const answer = await ask({ type: 'saveSettings', changes: { [name]: valueOf(name) } });
     if (answer?.type !== 'settings') throw new Error('not saved');
+    answeredAt.set(name, Math.max(answeredAt.get(name) ?? 0, at));
     render(answer);
     setStatus(t('saved'));
   } catch {
@@ -80,12 +91,13 @@ async function save(name) {
 let titleTimer;
 for (const el of document.querySelectorAll('[data-setting]')) {
   const name = el.dataset.setting;
+  const touch = () => changedAt.set(name, ++seq);
   if (name === 'title') {
     // Typing saves after a pause; leaving the field saves at once.
-    el.addEventListener('input', () => { clearTimeout(titleTimer); titleTimer = setTimeout(() => save(name), 400); });
-    el.addEventListener('change', () => { clearTimeout(titleTimer); save(name); });
+    el.addEventListener('input', () => { touch(); clearTimeout(titleTimer); titleTimer = setTimeout(() => save(name), 400); });
+    el.addEventListener('change', () => { touch(); clearTimeout(titleTimer); save(name); });
   } else {
-    el.addEventListener('change', () => save(name));
+    el.addEventListener('change', () => { touch(); save(name); });
   }
 }
 
