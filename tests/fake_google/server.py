@@ -10,7 +10,12 @@ Test control lives under /_fake/ (never a Google path):
   POST /_fake/reset                 forget everything (events, faults, log, config, tokens)
   POST /_fake/config   {...}        latency_ms, entry_points (3 | 1 | 0 = hangoutLink only),
                                     pending_polls, conference ("success" | "failure"), auth {...}
-  POST /_fake/faults   [{...}]      queue faults (see Fault below)
+                                    (auth: error, prompt_none_error, granted_scopes, email, expires_in,
+                                    tamper_state, unknown_client, token: the access token to mint)
+  POST /_fake/faults   [{...}]      queue faults: {match, kind, times, ...} (State.take_fault; kinds:
+                                    error (status, reason, retry_after), drop, malformed, html, slow (ms),
+                                    redirect (status, location), huge (mb, chunked), pending, failure, link;
+                                    "after": do the work, then spoil the answer)
   POST /_fake/tokens   {...}        register an access token {token, scopes, email, expires_in}
   GET  /_fake/log                   every request received, in order
   GET  /_fake/events                every event, deleted ones included (status "cancelled")
@@ -191,6 +196,38 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
+    def huge(self, f):
+        """A 200 whose body is `mb` megabytes of a JSON array of numbers (not an answer Google gives),
+        with Content-Length, or chunked (`"chunked": true`) so the size is known only by reading.
+        The log records how many body bytes the fake wrote: the browser's network process drains the
+        socket on its own, so this says little of what the extension read (its memory does)."""
+        size = int(f.get("mb", 10) * 1024 * 1024)
+        chunk = (b"[" + b"1234567," * 8191 + b"0]")[:65536]
+        self.send_response(200)
+        self.cors()
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        if f.get("chunked"):
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(size))
+        self.end_headers()
+        sent = 0
+        self.record["status"] = 200
+        try:
+            while sent < size:
+                part = chunk[:size - sent]
+                if f.get("chunked"):
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+                else:
+                    self.wfile.write(part)
+                sent += len(part)
+            if f.get("chunked"):
+                self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except OSError:
+            self.close_connection = True
+        self.record["body_bytes_sent"] = sent
+
     def read_body(self):
         n = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(n) if n else b""
@@ -284,6 +321,12 @@ class Handler(BaseHTTPRequestHandler):
         kind = f.get("kind", "error")
         if kind == "drop":
             return self.drop()
+        if kind == "redirect":
+            # What a captive portal or a rewriting proxy answers in Google's place.
+            return self.reply(f.get("status", 302), b"", {"Location": f.get("location", "http://127.0.0.1:1/portal")},
+                              content_type="text/html; charset=UTF-8")
+        if kind == "huge":
+            return self.huge(f)
         if kind == "malformed":
             return self.reply(200, b'{\n  "kind": "calendar#event",\n  "id": "trunc')
         if kind == "html":
@@ -493,7 +536,8 @@ class Handler(BaseHTTPRequestHandler):
 
     # ---- OAuth -------------------------------------------------------------------------------
     def new_token(self, scopes, email, client_id):
-        tok = "ya29." + uuid.uuid4().hex
+        # config auth.token: the token to hand out (a test of tokens with & + % = in them)
+        tok = STATE.config["auth"].get("token") or "ya29." + uuid.uuid4().hex
         with STATE.lock:
             STATE.tokens[tok] = {"scopes": set(scopes), "email": email, "client_id": client_id,
                                  "exp": time.time() + STATE.config["auth"].get("expires_in", 3599)}
