@@ -22,10 +22,9 @@ ROOT=$PWD
 WASM_BINDGEN_VERSION=0.2.130          # must equal the wasm-bindgen crate pinned in Cargo.toml
 FAKE_PORT=7357                        # the e2e build and the fake agree on this port
 WASM_OPT=tools/node_modules/.bin/wasm-opt   # binaryen, pinned in tools/package-lock.json
-# -Oz twice: the second round finds 0.1 KB the first made possible. target_features is a custom
-# section for linkers, which browsers ignore (0.15 KB).
-WASM_OPT_FLAGS=(-Oz -Oz --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int
-                --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue)
+# The features rustc's wasm32 target emits by default, which wasm-opt must be told it may keep.
+WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+                --enable-mutable-globals --enable-reference-types --enable-multivalue)
 
 say() { printf '\033[1m%s\033[0m\n' "$*" >&2; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
@@ -92,21 +91,19 @@ build() {
     cargo build --quiet --release --locked --target wasm32-unknown-unknown
   local wasm=$target_dir/wasm32-unknown-unknown/release/meetlink.wasm
   local pkg=$target_dir/pkg
-  if [ ! -f "$pkg/meetlink_bg.wasm" ] || [ "$wasm" -nt "$pkg/meetlink_bg.wasm" ] || [ build.sh -nt "$pkg/meetlink_bg.wasm" ] || [ tools/shorten_imports.py -nt "$pkg/meetlink_bg.wasm" ] \
+  if [ ! -f "$pkg/meetlink_bg.wasm" ] || [ "$wasm" -nt "$pkg/meetlink_bg.wasm" ] || [ build.sh -nt "$pkg/meetlink_bg.wasm" ] \
      || [ tools/package-lock.json -nt "$pkg/meetlink_bg.wasm" ]; then
     rm -rf "$pkg.tmp"
     wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
       --out-dir "$pkg.tmp" "$wasm"
     # wasm-opt after wasm-bindgen, so the glue it adds is optimised too (1.5 KB less than before it).
     "$WASM_OPT" "${WASM_OPT_FLAGS[@]}" -o "$pkg.tmp/meetlink_bg.wasm" "$pkg.tmp/meetlink_bg.wasm"
-    # Short import names in the wasm and its glue (tools/shorten_imports.py: 3 KB).
-    python3 tools/shorten_imports.py "$pkg.tmp" meetlink >/dev/null
     rm -rf "$pkg" && mv "$pkg.tmp" "$pkg"
   fi
   rm -rf "$out" && mkdir -p "$out"
   cp -R extension/. "$out/"
-  # wasm-bindgen ships these as snippets under pkg/snippets/ (src/shell/page.rs, src/shell/http.rs).
-  rm "$out/page.js" "$out/fetch.js"
+  # wasm-bindgen ships it as a snippet under pkg/snippets/ (src/shell/page.rs).
+  rm "$out/page.js"
   cp -R "$pkg" "$out/pkg"
   python3 - "$out" "$base" "${BROWSER:-chrome}" <<'PY'
 import json, os, re, sys, base64, hashlib
@@ -194,14 +191,14 @@ cmd_test() {
   run_layer "native: cargo test" cargo test --locked
   run_layer "lint: clippy (native and wasm)" bash -c \
     'cargo clippy --quiet --locked --all-targets -- -D warnings && cargo clippy --quiet --locked --target wasm32-unknown-unknown -- -D warnings'
-  # Layer 2: the shell's fetch + JSON path in headless Chromium, against the fake Google.
-  # (--features std: the test harness needs std, which the production wasm leaves out.)
+  # Layer 2: the shell's HTTP path (gloo-net, serde_json) in a headless Chromium service worker,
+  # against the fake Google.
   local wport=7358
   start_fake $wport
   run_layer "wasm: wasm-bindgen-test in headless Chromium" env \
     CHROMEDRIVER=/usr/bin/chromedriver MEETLINK_FAKE_URL="http://127.0.0.1:$wport" \
     WASM_BINDGEN_TEST_TIMEOUT=60 CARGO_TARGET_DIR=target/wasm-test \
-    cargo test --locked --target wasm32-unknown-unknown --features std --test wasm
+    cargo test --locked --target wasm32-unknown-unknown --test wasm
   # Layer 3: the built extension in headless Chromium, against the fake Google.
   MEETLINK_CLIENT_ID=fake-client.apps.googleusercontent.com MEETLINK_WEB_CLIENT_ID=fake-web-client.apps.googleusercontent.com \
     build target/e2e-dist "http://127.0.0.1:$FAKE_PORT"

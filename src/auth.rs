@@ -3,13 +3,13 @@
 //! another Google account: the authorization URL, the redirect it comes back with, and the token
 //! kept for the session. google-apis.md §4.4–4.5 and §5.1.
 
-use crate::prelude::*;
 use crate::errors::{mentions, Problem};
+use serde::{Deserialize, Serialize};
 
 /// The scopes of the web flow: the one API scope the link source needs (Calendar, or Meet for
 /// spaces), plus `openid email` to show which account links are made with.
 pub fn scopes(api_scope: &str) -> String {
-    crate::text::concat(&[api_scope, " openid email"])
+    format!("{api_scope} openid email")
 }
 
 /// How the authorization page is asked to behave.
@@ -26,70 +26,33 @@ pub enum Prompt {
     },
 }
 
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(b as char),
-            _ => {
-                const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
-                out.push('%');
-                out.push(UPPER_HEX[usize::from(b >> 4)] as char);
-                out.push(UPPER_HEX[usize::from(b & 15)] as char);
-            }
-        }
-    }
-    out
-}
-
-/// `application/x-www-form-urlencoded` decoding of one name or value. What the redirect carries is
-/// ASCII by RFC 6749 (§A: state, access_token, error, scope tokens are VSCHAR / NQCHAR), so a
-/// percent-encoded byte past ASCII makes the value empty, as a malformed one.
-fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let hex = |j: usize| bytes.get(j).and_then(|&d| char::from(d).to_digit(16));
-    let mut out = String::with_capacity(s.len());
-    let (mut run, mut i) = (0, 0); // `s[run..i]` is copied as it is
-    while let Some(&b) = bytes.get(i) {
-        let (decoded, len) = match (b, hex(i + 1), hex(i + 2)) {
-            (b'%', Some(high), Some(low)) if high < 8 => (char::from((high * 16 + low) as u8), 3),
-            (b'%', Some(_), Some(_)) => return String::new(),
-            (b'+', ..) => (' ', 1),
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        out.push_str(s.get(run..i).unwrap_or_default()); // i is at an ASCII byte: a char boundary
-        out.push(decoded);
-        i += len;
-        run = i;
-    }
-    out.push_str(s.get(run..).unwrap_or_default());
-    out
+/// An `application/x-www-form-urlencoded` body (tokeninfo, revoke): the token goes in the body,
+/// never the URL, and is encoded — a token may hold `&`, `+`, `%` or `=`.
+pub fn form(pairs: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
 }
 
 /// The authorization URL: implicit flow (`response_type=token`), the web client, our redirect
 /// URL, the scopes, and a random `state` the answer must echo.
 pub fn authorization_url(auth_endpoint: &str, client_id: &str, redirect_uri: &str, state: &str, prompt: &Prompt, api_scope: &str) -> String {
-    let mut url = crate::text::concat(&[
-        auth_endpoint,
-        "?client_id=",
-        &encode(client_id),
-        "&redirect_uri=",
-        &encode(redirect_uri),
-        "&response_type=token&scope=",
-        &encode(&scopes(api_scope)),
-        "&state=",
-        &encode(state),
-        "&include_granted_scopes=true",
-    ]);
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query
+        .append_pair("client_id", client_id)
+        .append_pair("redirect_uri", redirect_uri)
+        .append_pair("response_type", "token")
+        .append_pair("scope", &scopes(api_scope))
+        .append_pair("state", state)
+        .append_pair("include_granted_scopes", "true");
     match prompt {
         Prompt::Interactive => {}
-        Prompt::ChooseAccount => url.push_str("&prompt=select_account"),
-        Prompt::Silent { login_hint } => url.push_str(&crate::text::concat(&["&prompt=none&login_hint=", &encode(login_hint)])),
+        Prompt::ChooseAccount => {
+            query.append_pair("prompt", "select_account");
+        }
+        Prompt::Silent { login_hint } => {
+            query.append_pair("prompt", "none").append_pair("login_hint", login_hint);
+        }
     }
-    url
+    format!("{auth_endpoint}?{}", query.finish())
 }
 
 /// A token from the web flow.
@@ -106,15 +69,10 @@ pub struct Granted {
 /// Reads the URL the flow ended on. Parameters may be in the fragment (implicit flow) or the query
 /// (errors, some providers); both are read, the fragment winning. `state` must match exactly.
 pub fn parse_redirect(url: &str, expected_state: &str) -> Result<Granted, Problem> {
-    use crate::text::{split, split_once};
-    let (before, fragment) = split_once(url, b'#').unwrap_or((url, ""));
-    let query = split_once(before, b'?').map_or("", |(_, q)| q);
-    let params: Vec<(String, String)> = [query, fragment]
-        .iter()
-        .flat_map(|part| split(part, b'&'))
-        .filter(|kv| !kv.is_empty())
-        .map(|kv| split_once(kv, b'=').map_or((decode(kv), String::new()), |(k, v)| (decode(k), decode(v))))
-        .collect();
+    let (before, fragment) = url.split_once('#').unwrap_or((url, ""));
+    let query = before.split_once('?').map_or("", |(_, q)| q);
+    let params: Vec<(String, String)> =
+        [query, fragment].iter().flat_map(|part| form_urlencoded::parse(part.as_bytes()).into_owned()).collect();
     let get = |name: &str| params.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     if get("state") != Some(expected_state) {
         return Err(Problem::SignInTampered);
@@ -129,8 +87,9 @@ pub fn parse_redirect(url: &str, expected_state: &str) -> Result<Granted, Proble
         });
     }
     let access_token = get("access_token").filter(|t| !t.is_empty()).ok_or(Problem::Unexpected)?.to_owned();
-    let expires_in = get("expires_in").and_then(crate::text::digits).unwrap_or(3599);
-    let scopes = get("scope").map(|s| split(s, b' ').filter(|x| !x.is_empty()).map(str::to_owned).collect()).unwrap_or_default();
+    // 1*DIGIT (RFC 6749 §4.2.2); anything else is Google's usual hour.
+    let expires_in = get("expires_in").filter(|v| v.bytes().all(|b| b.is_ascii_digit())).and_then(|v| v.parse().ok()).unwrap_or(3599);
+    let scopes = get("scope").map(|s| s.split_ascii_whitespace().map(str::to_owned).collect()).unwrap_or_default();
     Ok(Granted { access_token, expires_in, scopes })
 }
 
@@ -152,8 +111,9 @@ pub fn classify_flow_error(message: &str) -> Problem {
 }
 
 /// The web-flow sign-in kept in `chrome.storage.session` (cleared when the browser closes; never in
-/// `storage.local`, never sent to a page).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `storage.local`, never sent to a page). Only this code writes it: unknown fields refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct WebSession {
     /// The access token.
     pub token: String,
@@ -162,6 +122,7 @@ pub struct WebSession {
     /// The account, once known (tokeninfo), for the popup and `login_hint`.
     pub email: Option<String>,
     /// The scopes the token carries (with `include_granted_scopes`, every one granted so far).
+    #[serde(default)]
     pub scopes: Vec<String>,
 }
 
@@ -186,7 +147,8 @@ impl WebSession {
 }
 
 /// Which path a token came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Via {
     /// `getAuthToken`: the Chrome profile's account.
     Chrome,
@@ -198,13 +160,13 @@ pub enum Via {
 /// or a web sign-in's e-mail.
 pub fn account_key(via: Via, email: Option<&str>) -> String {
     match via {
-        Via::Chrome => via.wire_name().into(),
-        Via::Web => crate::text::concat(&[via.wire_name(), ":", email.unwrap_or("")]),
+        Via::Chrome => "chrome".into(),
+        Via::Web => format!("web:{}", email.unwrap_or("")),
     }
 }
 
 /// Who links are made as, for the popup.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Account {
     /// The path.
     pub via: Via,
@@ -214,22 +176,12 @@ pub struct Account {
 
 /// Which sign-in the user chose; kept in `storage.local` so it outlives the session. It holds no
 /// token and no account: those stay in `storage.session`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AccountChoice {
     /// The user chose "Use another account": use the web flow even where getAuthToken works.
     pub web: bool,
 }
-
-// A session record is only ever written by this code: unknown fields refused.
-crate::json_record!(both strict WebSession {
-    token: "token" req,
-    expires_at_ms: "expiresAtMs" req,
-    email: "email" opt,
-    scopes: "scopes" default,
-});
-crate::json_names!(Via { Chrome = "chrome", Web = "web" });
-crate::json_record!(write Account { via: "via" req, email: "email" opt });
-crate::json_record!(both lenient AccountChoice { web: "web" default });
 
 #[cfg(test)]
 mod tests {
@@ -247,7 +199,7 @@ mod tests {
             u,
             "https://accounts.google.com/o/oauth2/v2/auth?client_id=web.apps.googleusercontent.com\
              &redirect_uri=https%3A%2F%2Fabcdefghijklmnopabcdefghijklmnop.chromiumapp.org%2F&response_type=token\
-             &scope=https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fcalendar.events.owned%20openid%20email&state=s7Xk2\
+             &scope=https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fcalendar.events.owned+openid+email&state=s7Xk2\
              &include_granted_scopes=true"
         );
         assert!(authorization_url(base, "c", redirect, STATE, &Prompt::ChooseAccount, CAL).ends_with("&prompt=select_account"));
@@ -295,16 +247,23 @@ mod tests {
         for weird in ["%", "%%", "%zz", "a=%E2%82", "=&&=", "#", "?#?#"] {
             let _ = parse_redirect(&format!("{r}#{weird}&state={STATE}"), STATE);
         }
-        for (raw, want) in [
-            ("a%20b+c%2", "a b c%2"),
-            ("%7e%7E", "~~"),
-            ("%zz%", "%zz%"),
-            ("é+ü", "é ü"), // not percent-encoded: kept as it is
-            ("ok%C3%A9", ""), // percent-encoded past ASCII: not a value Google sends
-            ("https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fcalendar.events.owned", "https://www.googleapis.com/auth/calendar.events.owned"),
-        ] {
-            assert_eq!(decode(raw), want, "{raw}");
+        // values are form-decoded: `+` and %20 are spaces, a stray `%` is kept
+        let g = ok(&format!("{r}#state={STATE}&access_token=a%26b%2Bc%25d%3De+f%7E&scope=a%20b+c")).unwrap();
+        assert_eq!((g.access_token.as_str(), g.scopes.clone()), ("a&b+c%d=e f~", vec!["a".to_owned(), "b".into(), "c".into()]));
+        assert_eq!(ok(&format!("{r}#state={STATE}&access_token=t%zz%")).unwrap().access_token, "t%zz%");
+        // expires_in: digits only; anything else is the usual hour
+        for (raw, want) in [("120", 120), ("+5", 3599), ("-1", 3599), ("1.5", 3599), ("", 3599)] {
+            assert_eq!(ok(&format!("{r}#state={STATE}&access_token=t&expires_in={raw}")).unwrap().expires_in, want, "{raw}");
         }
+    }
+
+    #[test]
+    fn form_bodies_keep_every_byte() {
+        let token = "ya29.a&b+c%d=e f/é";
+        let body = form(&[("token", token)]);
+        assert_eq!(body, "token=ya29.a%26b%2Bc%25d%3De+f%2F%C3%A9");
+        let back: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes()).into_owned().collect();
+        assert_eq!(back, [("token".to_owned(), token.to_owned())]);
     }
 
     #[test]
@@ -335,7 +294,7 @@ mod tests {
         let s = WebSession::new(&both, 1000, None);
         assert!(s.covers(CAL) && s.covers("https://www.googleapis.com/auth/meetings.space.created") && !s.covers("openid"));
         // A session stored by an earlier version (no scopes) is not taken for any scope: sign in again.
-        let old: WebSession = crate::json::from_value(serde_json::json!({"token": "t", "expiresAtMs": 5, "email": null})).unwrap();
+        let old: WebSession = serde_json::from_value(serde_json::json!({"token": "t", "expiresAtMs": 5, "email": null})).unwrap();
         assert!(!old.covers(CAL));
     }
 }

@@ -1,11 +1,10 @@
 //! The Calendar request MeetLink sends and what it reads back (google-apis.md §1).
 
-use crate::prelude::*;
 use crate::ids::ActionIds;
 use crate::link::MeetLink;
 use crate::settings::{AccessType, LinkSource, Settings};
-use crate::time::rfc3339_utc;
-use crate::json::{Json, Obj, ToJson};
+use serde::{Deserialize, Serialize};
+use std::time::{Duration, UNIX_EPOCH};
 
 /// The one OAuth scope MeetLink asks for: the narrowest that allows insert, get and delete on the
 /// user's primary calendar (google-apis.md §1.10). `build.sh` copies it into the manifest's
@@ -98,21 +97,23 @@ impl Making {
 }
 
 /// `spaces.create` body: a `Space` with only its access type set.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NewSpace {
     /// `SpaceConfig`.
     pub config: SpaceConfig,
 }
 
 /// `SpaceConfig` (only what MeetLink sets).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SpaceConfig {
     /// `OPEN` | `TRUSTED` | `RESTRICTED`.
     pub access_type: AccessType,
 }
 
 /// `events.insert` body.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NewEvent {
     /// Client event id (idempotency key).
     pub id: String,
@@ -131,7 +132,8 @@ pub struct NewEvent {
 }
 
 /// `EventDateTime` with a UTC `dateTime` and the user's zone.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EventTime {
     /// RFC 3339, UTC.
     pub date_time: String,
@@ -140,7 +142,8 @@ pub struct EventTime {
 }
 
 /// `reminders` with the calendar defaults switched off.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Reminders {
     /// Always false.
     pub use_default: bool,
@@ -149,14 +152,16 @@ pub struct Reminders {
 }
 
 /// `conferenceData` of a new event.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NewConference {
     /// The create request.
     pub create_request: CreateRequest,
 }
 
 /// `conferenceData.createRequest`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CreateRequest {
     /// Fresh per action.
     pub request_id: String,
@@ -165,44 +170,11 @@ pub struct CreateRequest {
 }
 
 /// `ConferenceSolutionKey`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SolutionKey {
     /// `hangoutsMeet`.
+    #[serde(rename = "type")]
     pub kind: &'static str,
-}
-
-impl ToJson for NewSpace {
-    fn to_json(&self) -> Json {
-        Obj::new().put("config", Obj::new().with("accessType", self.config.access_type).done()).done()
-    }
-}
-
-crate::json_record!(write EventTime { date_time: "dateTime" req, time_zone: "timeZone" req });
-
-impl ToJson for NewEvent {
-    fn to_json(&self) -> Json {
-        let request = &self.conference_data.create_request;
-        Obj::new()
-            .with("id", &self.id)
-            .with("summary", &self.summary)
-            .with("start", &self.start)
-            .with("end", &self.end)
-            .with("transparency", self.transparency)
-            .put("reminders", Obj::new().with("useDefault", self.reminders.use_default).put("overrides", Json::Arr(Vec::new())).done())
-            .put(
-                "conferenceData",
-                Obj::new()
-                    .put(
-                        "createRequest",
-                        Obj::new()
-                            .with("requestId", &request.request_id)
-                            .put("conferenceSolutionKey", Obj::new().with("type", request.conference_solution_key.kind).done())
-                            .done(),
-                    )
-                    .done(),
-            )
-            .done()
-    }
 }
 
 impl NewEvent {
@@ -226,9 +198,16 @@ impl NewEvent {
     }
 }
 
+/// Milliseconds since the epoch as an RFC 3339 UTC timestamp with whole seconds,
+/// e.g. `2026-11-25T18:30:00Z`.
+pub fn rfc3339_utc(epoch_ms: u64) -> String {
+    humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_millis(epoch_ms)).to_string()
+}
+
 /// The part of an Event resource MeetLink reads — or of a Meet `Space`, whose one field of interest
 /// is `meetingUri`. Unknown fields are ignored: Google adds fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Event {
     /// A Meet space's link (spaces only).
     pub meeting_uri: Option<String>,
@@ -243,7 +222,8 @@ pub struct Event {
 }
 
 /// `ConferenceData` (read side).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ConferenceData {
     /// Echo of the create request with its status.
     pub create_request: Option<CreateRequestEcho>,
@@ -252,7 +232,8 @@ pub struct ConferenceData {
 }
 
 /// `createRequest` as Google returns it.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct CreateRequestEcho {
     /// The request id we sent.
     pub request_id: Option<String>,
@@ -261,33 +242,22 @@ pub struct CreateRequestEcho {
 }
 
 /// `ConferenceRequestStatus`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RequestStatus {
     /// `pending` | `success` | `failure`.
     pub status_code: Option<String>,
 }
 
 /// `EntryPoint` (only what we read).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct EntryPoint {
     /// `video` | `phone` | `sip` | `more`.
     pub entry_point_type: Option<String>,
     /// The URI.
     pub uri: Option<String>,
 }
-
-// The read side: every field optional, unknown fields ignored (Google adds fields).
-crate::json_record!(read lenient Event {
-    meeting_uri: "meetingUri" opt,
-    id: "id" opt,
-    status: "status" opt,
-    hangout_link: "hangoutLink" opt,
-    conference_data: "conferenceData" opt,
-});
-crate::json_record!(read lenient ConferenceData { create_request: "createRequest" opt, entry_points: "entryPoints" opt });
-crate::json_record!(read lenient CreateRequestEcho { request_id: "requestId" opt, status: "status" opt });
-crate::json_record!(read lenient RequestStatus { status_code: "statusCode" opt });
-crate::json_record!(read lenient EntryPoint { entry_point_type: "entryPointType" opt, uri: "uri" opt });
 
 /// Where an event's conference stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -342,9 +312,21 @@ mod tests {
     }
 
     #[test]
+    fn formats_utc() {
+        for (ms, want) in [
+            (0, "1970-01-01T00:00:00Z"),
+            (1_764_095_400_999, "2025-11-25T18:30:00Z"),
+            (951_782_400_000, "2000-02-29T00:00:00Z"),
+            (4_102_444_799_000, "2099-12-31T23:59:59Z"),
+        ] {
+            assert_eq!(rfc3339_utc(ms), want);
+        }
+    }
+
+    #[test]
     fn insert_body_shape() {
         let spec = EventSpec::placeholder("Europe/Berlin", 1_764_095_400_000);
-        let body = crate::json::to_value(&NewEvent::new(&ids(), &spec));
+        let body = serde_json::to_value(NewEvent::new(&ids(), &spec)).unwrap();
         assert_eq!(
             body,
             json!({
@@ -363,7 +345,7 @@ mod tests {
     }
 
     fn read(v: serde_json::Value) -> Conference {
-        crate::json::from_value::<Event>(v).unwrap().conference()
+        serde_json::from_value::<Event>(v).unwrap().conference()
     }
 
     const LINK: &str = "https://meet.google.com/abc-defg-hij";

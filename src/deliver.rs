@@ -8,8 +8,8 @@
 //!   no focused field, a field that is gone, or focus moved to another field: the link goes to the
 //!   clipboard and the user is told why. The link is never lost.
 
-use crate::prelude::*;
 use crate::errors::{mentions, Problem};
+use serde::Deserialize;
 
 /// What started an insertion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,15 +51,14 @@ impl Trigger {
 }
 
 /// What `findTarget` / `insertText` in the page answered. Anything else is treated as a failure.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
 pub struct PageAnswer {
     /// Success.
     pub ok: bool,
     /// On failure: `noField`, `crossOriginFrame`, `focusMoved`, `gone`, `lost`, `refused`.
     pub reason: Option<String>,
 }
-
-crate::json_record!(read lenient PageAnswer { ok: "ok" default, reason: "reason" opt });
 
 /// Why a link went to the clipboard instead of into the field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,7 +164,7 @@ impl Notice {
             Notice::Inserted => None,
             Notice::Copied(miss) => Some(miss.notice_key().to_owned()),
             Notice::CopyFailed => Some("copyFailedNotice".to_owned()),
-            Notice::Failed(p) => Some(crate::text::concat(&["problem_", crate::errors::problem_name(p)])),
+            Notice::Failed(p) => Some(format!("problem_{}", p.name())),
         }
     }
 }

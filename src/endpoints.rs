@@ -3,8 +3,6 @@
 //! path, so the same code talks to `tests/fake_google` or anyone's stand-in. A production build never
 //! contains a test URL: the variable is read by `option_env!`, not at run time.
 
-use crate::prelude::*;
-
 /// Every Google endpoint MeetLink talks to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoints {
@@ -37,17 +35,14 @@ impl Endpoints {
 
     /// Every endpoint under one base URL, with Google's paths.
     pub fn under(base: &str) -> Self {
-        let mut b = base;
-        while let Some(shorter) = b.strip_suffix("/") {
-            b = shorter;
-        }
+        let b = base.trim_end_matches('/');
         Endpoints {
-            calendar: crate::text::concat(&[b, "/calendar/v3"]),
-            meet: crate::text::concat(&[b, "/v2"]),
-            auth: crate::text::concat(&[b, "/o/oauth2/v2/auth"]),
-            token: crate::text::concat(&[b, "/token"]),
-            revoke: crate::text::concat(&[b, "/revoke"]),
-            tokeninfo: crate::text::concat(&[b, "/tokeninfo"]),
+            calendar: format!("{b}/calendar/v3"),
+            meet: format!("{b}/v2"),
+            auth: format!("{b}/o/oauth2/v2/auth"),
+            token: format!("{b}/token"),
+            revoke: format!("{b}/revoke"),
+            tokeninfo: format!("{b}/tokeninfo"),
         }
     }
 
@@ -63,18 +58,18 @@ impl Endpoints {
     /// `conferenceData.createRequest` (google-apis.md §1.1: with 0 it is dropped silently);
     /// `sendUpdates=none` because nobody is invited to a placeholder.
     pub fn insert_event(&self) -> String {
-        crate::text::concat(&[&self.calendar, "/calendars/primary/events?conferenceDataVersion=1&sendUpdates=none"])
+        format!("{}/calendars/primary/events?conferenceDataVersion=1&sendUpdates=none", self.calendar)
     }
 
     /// `spaces.create` (Meet REST API v2).
     pub fn spaces(&self) -> String {
-        crate::text::concat(&[&self.meet, "/spaces"])
+        format!("{}/spaces", self.meet)
     }
 
     /// `events.get` / `events.delete` of one event on the primary calendar. Ids are base32hex, so
     /// they need no escaping.
     pub fn event(&self, event_id: &str) -> String {
-        crate::text::concat(&[&self.calendar, "/calendars/primary/events/", event_id])
+        format!("{}/calendars/primary/events/{event_id}", self.calendar)
     }
 }
 

@@ -5,13 +5,13 @@
 //! `status` / `details[].reason`, then the HTTP code. Every outcome the user can meet is a
 //! [`Problem`], and each Problem has a message in `_locales` that says what happened and what to do.
 
-use crate::prelude::*;
-use crate::json::{Json, ToJson};
+use serde::{Deserialize, Serialize};
 
 /// Everything that can stop a link from being made, as the user is told it.
 ///
-/// Serialized as its [`problem_name`]; the popup and the worker look up `problem_<name>` in `_locales`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Serialized as its [`Problem::name`]; the popup and the worker look up `problem_<name>` in `_locales`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum Problem {
     /// This build has no OAuth client ID (see the README's Google Cloud set-up).
     NoClientConfigured,
@@ -49,53 +49,33 @@ pub enum Problem {
     InvalidLink,
     /// Google had a server problem, or kept failing to answer.
     ServerError,
+    /// A Google endpoint answered with a redirect, which MeetLink never follows (a proxy or a
+    /// captive portal rewrote the answer): nothing was sent anywhere else.
+    Redirected,
     /// The worker was stopped mid-action and the action could not be finished afterwards.
     Interrupted,
     /// Anything else — a bug on our side or an answer we do not understand.
     Unexpected,
 }
 
-impl ToJson for Problem {
-    fn to_json(&self) -> Json {
-        Json::Str(problem_name(*self).into())
+impl Problem {
+    /// The name it is serialized as (`rateLimited`), which is also its `_locales` key after `problem_`.
+    pub fn name(self) -> String {
+        crate::wire_name(self)
     }
 }
 
-/// A problem's name as serialized (`rateLimited`), which is also its `_locales` key after `problem_`.
-pub fn problem_name(p: Problem) -> &'static str {
-    match p {
-        Problem::NoClientConfigured => "noClientConfigured",
-        Problem::NotSignedIn => "notSignedIn",
-        Problem::SignInDeclined => "signInDeclined",
-        Problem::ScopeRefused => "scopeRefused",
-        Problem::AdminBlocked => "adminBlocked",
-        Problem::ApiDisabled => "apiDisabled",
-        Problem::SignInUnavailable => "signInUnavailable",
-        Problem::SignInTampered => "signInTampered",
-        Problem::SignInTimeout => "signInTimeout",
-        Problem::Offline => "offline",
-        Problem::RateLimited => "rateLimited",
-        Problem::QuotaExceeded => "quotaExceeded",
-        Problem::NoCalendarAccess => "noCalendarAccess",
-        Problem::ConferenceNotAllowed => "conferenceNotAllowed",
-        Problem::ConferenceFailed => "conferenceFailed",
-        Problem::ConferenceTimeout => "conferenceTimeout",
-        Problem::InvalidLink => "invalidLink",
-        Problem::ServerError => "serverError",
-        Problem::Interrupted => "interrupted",
-        Problem::Unexpected => "unexpected",
-    }
-}
-
-/// Google's legacy error envelope.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Google's legacy error envelope. Every field optional, unknown fields ignored (Google adds fields).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
 pub struct ErrorEnvelope {
     /// The error.
     pub error: Option<ErrorBody>,
 }
 
 /// `error` inside the envelope.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
 pub struct ErrorBody {
     /// HTTP code.
     pub code: Option<u16>,
@@ -110,7 +90,8 @@ pub struct ErrorBody {
 }
 
 /// One entry of `errors[]`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
 pub struct ErrorItem {
     /// `global`, `usageLimits`, `calendar`.
     pub domain: Option<String>,
@@ -121,23 +102,12 @@ pub struct ErrorItem {
 }
 
 /// One entry of `details[]`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
 pub struct ErrorDetail {
     /// e.g. `ACCESS_TOKEN_SCOPE_INSUFFICIENT`, `SERVICE_DISABLED`.
     pub reason: Option<String>,
 }
-
-// Every field optional, unknown fields ignored.
-crate::json_record!(read lenient ErrorEnvelope { error: "error" opt });
-crate::json_record!(read lenient ErrorBody {
-    code: "code" opt,
-    message: "message" opt,
-    errors: "errors" opt,
-    status: "status" opt,
-    details: "details" opt,
-});
-crate::json_record!(read lenient ErrorItem { domain: "domain" opt, reason: "reason" opt, message: "message" opt });
-crate::json_record!(read lenient ErrorDetail { reason: "reason" opt });
 
 impl ErrorEnvelope {
     fn reason(&self) -> Option<&str> {
@@ -179,10 +149,12 @@ pub enum ApiError {
 /// `Retry-After` (seconds or an HTTP date) as a delay from `now_ms`.
 pub fn retry_after_ms(value: &str, now_ms: u64) -> Option<u64> {
     let v = value.trim_ascii();
-    if let Some(secs) = crate::text::digits(v) {
-        return Some(secs.saturating_mul(1000));
+    // delay-seconds is 1*DIGIT (RFC 9110 §10.2.3): no sign, which `u64::from_str` would take.
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(v.parse::<u64>().map_or(u64::MAX, |secs| secs.saturating_mul(1000)));
     }
-    crate::time::parse_http_date(v).map(|at| at.saturating_sub(now_ms))
+    let at = httpdate::parse_http_date(v).ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some(u64::try_from(at.as_millis()).unwrap_or(u64::MAX).saturating_sub(now_ms))
 }
 
 /// Classifies a non-2xx Calendar answer (google-apis.md §2.2; DESIGN.md "Creating a link" step 6).
@@ -215,10 +187,9 @@ pub fn classify(status: u16, body: Option<&ErrorEnvelope>, retry_after: Option<u
     }
 }
 
-/// Whether `text` contains any of `phrases`: a plain byte search (the browser's error messages are
-/// short). `str::contains`'s two-way searcher was ~2.5 KB of wasm.
+/// Whether `text` contains any of `phrases` (the browser's error messages are matched by phrase).
 pub fn mentions(text: &str, phrases: &[&str]) -> bool {
-    phrases.iter().any(|p| p.is_empty() || text.as_bytes().windows(p.len()).any(|w| w == p.as_bytes()))
+    phrases.iter().any(|p| text.contains(p))
 }
 
 /// Maps a `chrome.identity.getAuthToken` rejection message (Chromium `identity_constants.cc`,
@@ -254,7 +225,7 @@ mod tests {
     use serde_json::json;
 
     fn env(status: u16, domain: &str, reason: &str, message: &str) -> ErrorEnvelope {
-        crate::json::from_value(json!({"error": {"code": status, "message": message,
+        serde_json::from_value(json!({"error": {"code": status, "message": message,
             "errors": [{"domain": domain, "reason": reason, "message": message}]}}))
         .unwrap()
     }
@@ -270,11 +241,10 @@ mod tests {
             ("anything", &[], false),
             ("anything", &[""], true),
             ("ümlaut – dash", &["– da"], true),
-            ("Not Signed In", &["not signed in"], false), // case matters, as with str::contains
+            ("Not Signed In", &["not signed in"], false), // case matters
         ];
         for (text, phrases, want) in cases {
             assert_eq!(mentions(text, phrases), *want, "{text:?} {phrases:?}");
-            assert_eq!(phrases.iter().any(|p| text.contains(p)), *want, "the table itself: {text:?}");
         }
     }
 
@@ -313,11 +283,11 @@ mod tests {
 
     #[test]
     fn details_and_missing_bodies() {
-        let scope: ErrorEnvelope = crate::json::from_value(json!({"error": {"code": 403, "status": "PERMISSION_DENIED",
+        let scope: ErrorEnvelope = serde_json::from_value(json!({"error": {"code": 403, "status": "PERMISSION_DENIED",
             "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT"}]}}))
         .unwrap();
         assert_eq!(classify(403, Some(&scope), None), ApiError::Fatal(Problem::ScopeRefused));
-        let disabled: ErrorEnvelope = crate::json::from_value(json!({"error": {"code": 403,
+        let disabled: ErrorEnvelope = serde_json::from_value(json!({"error": {"code": 403,
             "details": [{"reason": "SERVICE_DISABLED"}]}}))
         .unwrap();
         assert_eq!(classify(403, Some(&disabled), None), ApiError::Fatal(Problem::ApiDisabled));
@@ -337,12 +307,18 @@ mod tests {
         assert_eq!(retry_after_ms("Wed, 21 Oct 2015 07:28:00 GMT", 1_445_412_490_000), Some(0));
         assert_eq!(retry_after_ms("soon", 0), None);
         assert_eq!(retry_after_ms("-1", 0), None);
+        assert_eq!(retry_after_ms("+5", 0), None, "delay-seconds has no sign");
+        assert_eq!(retry_after_ms("99999999999999999999999", 0), Some(u64::MAX), "too large to wait for: the budget gives up");
+        // RFC 9110 §5.6.7: the obsolete RFC 850 and asctime forms are read too.
+        assert_eq!(retry_after_ms("Wednesday, 21-Oct-15 07:28:05 GMT", 1_445_412_480_000), Some(5000));
+        assert_eq!(retry_after_ms("Wed Oct 21 07:28:05 2015", 1_445_412_480_000), Some(5000));
     }
 
     #[test]
     fn problems_serialize_as_their_names() {
-        assert_eq!(crate::json::to_value(&Problem::RateLimited), "rateLimited");
-        assert_eq!(crate::json::to_value(&Problem::NoClientConfigured), "noClientConfigured");
+        assert_eq!(serde_json::to_value(Problem::RateLimited).unwrap(), "rateLimited");
+        assert_eq!(Problem::NoClientConfigured.name(), "noClientConfigured");
+        assert_eq!(Problem::Redirected.name(), "redirected");
     }
 
     #[test]

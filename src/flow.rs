@@ -11,14 +11,13 @@
 //! * whenever an insert may have landed and no link comes of it, the event is named for cleanup,
 //!   so no placeholder is left behind.
 
-use crate::prelude::*;
 use crate::calendar::{Conference, Event, Making, NewEvent, NewSpace, SpaceConfig};
 use crate::endpoints::Endpoints;
 use crate::errors::{classify, retry_after_ms, ApiError, ErrorEnvelope, Problem};
 use crate::ids::ActionIds;
 use crate::link::MeetLink;
 use crate::retry::Backoff;
-use crate::json::{Json, ToJson};
+use serde::{Deserialize, Serialize};
 
 /// HTTP method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,21 +53,13 @@ pub struct HttpRequest {
 }
 
 /// A create request's JSON body.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
 pub enum Payload {
     /// `events.insert`.
     Event(Box<NewEvent>),
     /// `spaces.create`.
     Space(NewSpace),
-}
-
-impl ToJson for Payload {
-    fn to_json(&self) -> Json {
-        match self {
-            Payload::Event(event) => event.to_json(),
-            Payload::Space(space) => space.to_json(),
-        }
-    }
 }
 
 /// A response body as the shell could read it.
@@ -80,8 +71,29 @@ pub enum Body {
     Error(ErrorEnvelope),
     /// No body (204).
     Empty,
-    /// Not JSON, or not the expected shape (an HTML error page, a truncated body).
+    /// Not JSON, or not the expected shape (an HTML error page, a truncated body), or larger than
+    /// [`MAX_BODY_BYTES`] (refused unread).
     Unreadable,
+}
+
+/// The largest answer read. Google's answers to MeetLink's requests are a few KB; anything larger is
+/// not Google's and is refused without being read whole.
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+
+impl Body {
+    /// Reads the bytes of an answer with `status`: an Event (or Meet space) for a 2xx, Google's error
+    /// envelope otherwise.
+    pub fn read(status: u16, bytes: &[u8]) -> Body {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Body::Empty;
+        }
+        let read = if (200..300).contains(&status) {
+            serde_json::from_slice(bytes).map(|e| Body::Event(Box::new(e)))
+        } else {
+            serde_json::from_slice(bytes).map(Body::Error)
+        };
+        read.unwrap_or(Body::Unreadable)
+    }
 }
 
 /// What came back for a request.
@@ -100,6 +112,8 @@ pub enum Reply {
     Network,
     /// No answer within the per-request timeout; the request was aborted.
     Timeout,
+    /// The answer was a redirect, which is never followed (`redirect: "manual"`): not Google's.
+    Redirect,
 }
 
 /// What the shell must do next.
@@ -286,6 +300,12 @@ impl CreateFlow {
                 self.may_exist |= insert;
                 self.retry(Problem::ServerError, None, now_ms, jitter)
             }
+            // Something between MeetLink and Google answered instead of Google; a retry would meet it
+            // again. Whether the insert got through cannot be known, so its event is cleaned up.
+            Reply::Redirect => {
+                self.may_exist |= insert;
+                self.fail(Problem::Redirected)
+            }
         }
     }
 }
@@ -316,8 +336,10 @@ pub fn delete_outcome(reply: &Reply) -> DeleteOutcome {
 }
 
 /// A placeholder whose delete has not succeeded yet; kept in `chrome.storage.local` until Google
-/// answers 2xx/404/410, so a browser restart cannot strand it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// answers 2xx/404/410, so a browser restart cannot strand it. Only this code writes it: unknown
+/// fields refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PendingDelete {
     /// The event.
     pub event_id: String,
@@ -326,9 +348,6 @@ pub struct PendingDelete {
     /// Not before this time (ms since the epoch).
     pub next_at_ms: u64,
 }
-
-// Only this code writes it: unknown fields refused.
-crate::json_record!(both strict PendingDelete { event_id: "eventId" req, attempts: "attempts" req, next_at_ms: "nextAtMs" req });
 
 impl PendingDelete {
     /// The record after one more failed attempt, or `None` when the bound is reached.
@@ -358,7 +377,7 @@ mod tests {
     }
 
     fn event(v: serde_json::Value) -> Reply {
-        Reply::Http { status: 200, retry_after: None, body: Body::Event(Box::new(crate::json::from_value(v).unwrap())) }
+        Reply::Http { status: 200, retry_after: None, body: Body::Event(Box::new(serde_json::from_value(v).unwrap())) }
     }
     fn ok() -> Reply {
         event(json!({"id": ID, "hangoutLink": LINK, "conferenceData": {"createRequest": {"status": {"statusCode": "success"}}, "entryPoints": [{"entryPointType": "video", "uri": LINK}]}}))
@@ -367,7 +386,7 @@ mod tests {
         event(json!({"id": ID, "conferenceData": {"createRequest": {"status": {"statusCode": "pending"}}}}))
     }
     fn err(status: u16, reason: &str) -> Reply {
-        let body = crate::json::from_value(json!({"error": {"code": status, "message": reason, "errors": [{"domain": "global", "reason": reason}]}})).unwrap();
+        let body = serde_json::from_value(json!({"error": {"code": status, "message": reason, "errors": [{"domain": "global", "reason": reason}]}})).unwrap();
         Reply::Http { status, retry_after: None, body: Body::Error(body) }
     }
     fn with_retry_after(r: Reply, v: &str) -> Reply {
@@ -437,6 +456,8 @@ mod tests {
             ("401 while polling", vec![pending(), err(401, "authError"), ok()], vec!["POST", "wait 250 GET", "renew GET", "done abc-defg-hij 0123"]),
             ("404 while fetching our own event is retried", vec![err(409, "duplicate"), err(404, "notFound"), ok()], vec!["POST", "GET", "wait 500 GET", "done abc-defg-hij 0123"]),
             ("410 on our event", vec![err(409, "duplicate"), err(410, "deleted")], vec!["POST", "GET", "fail ConferenceFailed cleanup"]),
+            ("a redirect is not followed, nor retried", vec![Reply::Redirect], vec!["POST", "fail Redirected cleanup"]),
+            ("a redirect on the GET", vec![err(409, "duplicate"), Reply::Redirect], vec!["POST", "GET", "fail Redirected cleanup"]),
         ];
         for (name, replies, want) in table {
             assert_eq!(run(replies), want, "{name}");
@@ -456,11 +477,11 @@ mod tests {
         assert_eq!(show(&flow.on_reply(pending(), 0, 0.0)), "wait 250 GET");
         assert_eq!(flow.fail(Problem::Offline), Step::Fail { problem: Problem::Offline, cleanup: Some(ID.into()) }, "a kept event without its link is cleaned up");
 
-        let space = |v| Reply::Http { status: 200, retry_after: None, body: Body::Event(Box::new(crate::json::from_value(v).unwrap())) };
+        let space = |v| Reply::Http { status: 200, retry_after: None, body: Body::Event(Box::new(serde_json::from_value(v).unwrap())) };
         let good = space(json!({"name": "spaces/jQCFfuBOdN5z", "meetingUri": LINK, "meetingCode": "abc-defg-hij", "config": {"accessType": "OPEN"}}));
         let (mut flow, Step::Send(create)) = start_making(Making::Space(AccessType::Open)) else { panic!() };
         assert_eq!(create.url, "http://fake/v2/spaces");
-        assert_eq!(crate::json::to_value(&create.body), json!({"config": {"accessType": "OPEN"}}));
+        assert_eq!(serde_json::to_value(&create.body).unwrap(), json!({"config": {"accessType": "OPEN"}}));
         assert_eq!(flow.event_id(), None);
         assert_eq!(show(&flow.on_reply(err(503, "backendError"), 0, 0.0)), "wait 500 POST");
         assert_eq!(show(&flow.on_reply(err(401, "authError"), 0, 0.0)), "renew POST");
@@ -519,6 +540,26 @@ mod tests {
     }
 
     #[test]
+    fn bodies() {
+        let link = r#"{"hangoutLink": "https://meet.google.com/abc-defg-hij", "unknown": [1, {"x": null}]}"#;
+        assert!(matches!(Body::read(200, link.as_bytes()), Body::Event(e) if e.conference() == crate::calendar::Conference::Ready(MeetLink::parse(LINK).unwrap())));
+        let envelope = r#"{"error": {"code": 409, "errors": [{"reason": "duplicate"}]}}"#;
+        assert!(matches!(Body::read(409, envelope.as_bytes()), Body::Error(e) if e.error.as_ref().and_then(|b| b.code) == Some(409)));
+        for (status, bytes) in [(204, &b""[..]), (200, b" \n\t ")] {
+            assert_eq!(Body::read(status, bytes), Body::Empty);
+        }
+        for (status, bytes) in [
+            (200, &b"{\"id\": \"trunc"[..]),
+            (502, b"<!DOCTYPE html><p>502. That's an error."),
+            (200, b"[1, 2, 3]"),
+            (200, b"{\"hangoutLink\": 5}"),
+            (200, b"\xff\xfe"),
+        ] {
+            assert_eq!(Body::read(status, bytes), Body::Unreadable, "{}", String::from_utf8_lossy(bytes));
+        }
+    }
+
+    #[test]
     fn deletes() {
         let e = Endpoints::under("http://fake");
         assert_eq!(delete_request(&e, ID).url, format!("http://fake/calendar/v3/calendars/primary/events/{ID}?sendUpdates=none"));
@@ -534,6 +575,7 @@ mod tests {
             (http(429), DeleteOutcome::Later),
             (Reply::Network, DeleteOutcome::Later),
             (Reply::Timeout, DeleteOutcome::Later),
+            (Reply::Redirect, DeleteOutcome::Later),
         ] {
             assert_eq!(delete_outcome(&reply), want, "{reply:?}");
         }

@@ -2,9 +2,9 @@
 //! beyond the link itself). The popup's history view builds on this; every delivered link — and a
 //! link finished after a worker restart — is recorded, so none is lost.
 
-use crate::prelude::*;
 use crate::link::MeetLink;
 use crate::settings::LinkSource;
+use serde::{Deserialize, Serialize};
 
 /// Storage key.
 pub const KEY: &str = "history";
@@ -12,7 +12,8 @@ pub const KEY: &str = "history";
 pub const LIMIT: usize = 50;
 
 /// How the link was asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Source {
     /// The toolbar popup.
     Popup,
@@ -20,8 +21,10 @@ pub enum Source {
     Page,
 }
 
-/// One link.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One link. Unknown fields refused; `title`, `account` and `kind` may be absent (entries from
+/// before they existed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Entry {
     /// The link (validated again when read).
     pub url: String,
@@ -30,25 +33,15 @@ pub struct Entry {
     /// How it was asked for.
     pub source: Source,
     /// The meeting's title (empty for a Meet space).
+    #[serde(default)]
     pub title: String,
     /// The account's e-mail, when known (`None`: the browser's account).
+    #[serde(default)]
     pub account: Option<String>,
     /// Calendar event or Meet space.
+    #[serde(default)]
     pub kind: LinkSource,
 }
-
-crate::json_names!(Source { Popup = "popup", Page = "page" });
-
-// Unknown fields refused; `title`, `account` and `kind` may be absent (entries from before they
-// existed).
-crate::json_record!(both strict Entry {
-    url: "url" req,
-    created_ms: "createdMs" req,
-    source: "source" req,
-    title: "title" default,
-    account: "account" opt,
-    kind: "kind" default,
-});
 
 impl Entry {
     /// An entry for `link`, made now.
@@ -99,7 +92,25 @@ mod tests {
         let fewer = remove(distinct, "https://meet.google.com/aaa-aaaa-aaa");
         assert_eq!(fewer.len(), 79);
         // Entries written by an earlier version (no title, account or kind) still read.
-        let old: Entry = crate::json::from_value(serde_json::json!({"url": link(2).as_str(), "createdMs": 5, "source": "popup"})).unwrap();
+        let old: Entry = serde_json::from_value(serde_json::json!({"url": link(2).as_str(), "createdMs": 5, "source": "popup"})).unwrap();
         assert_eq!((old.title.as_str(), old.account, old.kind), ("", None, LinkSource::Calendar));
+    }
+
+    #[test]
+    fn one_malformed_entry_never_costs_the_list() {
+        use serde_json::json;
+        let good = |code: &str| json!({"url": format!("https://meet.google.com/{code}"), "createdMs": 5, "source": "page", "title": "T", "account": null, "kind": "calendar"});
+        let stored = json!([
+            good("aaa-aaaa-aaa"),
+            {"url": "https://meet.google.com/bbb-bbbb-bbb", "createdMs": "yesterday", "source": "page"},
+            {"url": "https://meet.google.com/ccc-cccc-ccc", "createdMs": 5, "source": "page", "token": "ya29.x"},
+            {"url": "https://meet.google.com/ddd-dddd-ddd", "createdMs": 5, "source": "tab"},
+            good("eee-eeee-eee"),
+        ]);
+        let read: Vec<Entry> = crate::stored::each(stored);
+        assert_eq!(read.iter().map(|e| &e.url[24..]).collect::<Vec<_>>(), ["aaa-aaaa-aaa", "eee-eeee-eee"]);
+        // and the next link keeps them
+        let next = add(read, Entry::new(&MeetLink::parse("https://meet.google.com/fff-ffff-fff").unwrap(), Source::Popup, 9));
+        assert_eq!(next.len(), 3);
     }
 }

@@ -6,45 +6,24 @@
 //!   the previous one, so it must be fresh per action (google-apis.md §1.4; the seed script reused
 //!   one within a second).
 
-use crate::prelude::*;
+use uuid::Builder;
 
 /// The ids of one action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionIds {
-    /// Client-chosen event id: 32 lowercase hex digits, a subset of base32hex (`[a-v0-9]`).
+    /// Client-chosen event id: a version-4 UUID without hyphens — 32 lowercase hex digits, a subset
+    /// of base32hex (`[a-v0-9]`), as Google recommends.
     pub event_id: String,
     /// Conference `requestId`: a version-4 UUID.
     pub request_id: String,
 }
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
-/// Lowercase hex of `bytes`, with a `-` before each byte whose index is in `dashes` (UUID form).
-pub fn hex(bytes: &[u8], dashes: &[usize]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 2 + dashes.len());
-    for (i, b) in bytes.iter().enumerate() {
-        if dashes.contains(&i) {
-            s.push('-');
-        }
-        s.push(HEX[(b >> 4) as usize] as char);
-        s.push(HEX[(b & 15) as usize] as char);
-    }
-    s
-}
-
 impl ActionIds {
     /// Both ids from 32 random bytes (the shell takes them from `crypto.getRandomValues`).
     pub fn from_random(random: &[u8; 32]) -> Self {
-        // Event id: RFC 4122 v4 bits too, as Google recommends a UUID algorithm, without hyphens.
-        let mut e = [0u8; 16];
-        e.copy_from_slice(&random[..16]);
-        e[6] = (e[6] & 0x0f) | 0x40;
-        e[8] = (e[8] & 0x3f) | 0x80;
-        let mut r = [0u8; 16];
-        r.copy_from_slice(&random[16..]);
-        r[6] = (r[6] & 0x0f) | 0x40;
-        r[8] = (r[8] & 0x3f) | 0x80;
-        ActionIds { event_id: hex(&e, &[]), request_id: hex(&r, &[4, 6, 8, 10]) }
+        let (event, request) = random.split_at(16);
+        let uuid = |bytes: &[u8]| Builder::from_random_bytes(bytes.try_into().unwrap_or_default()).into_uuid();
+        ActionIds { event_id: uuid(event).simple().to_string(), request_id: uuid(request).hyphenated().to_string() }
     }
 }
 
@@ -67,10 +46,13 @@ mod tests {
         assert!(is_valid_event_id(&ids.event_id), "{}", ids.event_id);
         assert_eq!(ids.event_id.len(), 32);
         assert_eq!(ids.request_id.len(), 36);
-        assert_eq!(&ids.request_id[14..15], "4");
+        assert_eq!(&ids.request_id[14..15], "4", "version 4");
+        assert!(matches!(&ids.request_id[19..20], "8" | "9" | "a" | "b"), "RFC 4122 variant");
+        assert_eq!(&ids.event_id[12..13], "4");
         assert_ne!(ids.event_id, ids.request_id.replace('-', ""));
         let all_ff = ActionIds::from_random(&[0xff; 32]);
         assert!(is_valid_event_id(&all_ff.event_id));
+        assert_ne!(ActionIds::from_random(&[0; 32]), ActionIds::from_random(&[1; 32]));
     }
 
     #[test]

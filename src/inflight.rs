@@ -4,11 +4,10 @@
 //! up and finds a record it is not running itself resumes it: the same client id is inserted again
 //! (409 → GET if the first insert landed), so the resumed action can never make a second event.
 
-use crate::prelude::*;
 use crate::calendar::{EventSpec, Making};
-use crate::settings::AccessType;
 use crate::ids::ActionIds;
-use crate::json::{FromJson, Json, Obj, ToJson};
+use crate::settings::AccessType;
+use serde::{Deserialize, Serialize};
 
 /// Storage key prefix: one key per action, so concurrent actions never overwrite each other.
 pub const PREFIX: &str = "inflight.";
@@ -17,8 +16,9 @@ pub const MAX_AGE_MS: u64 = 10 * 60_000;
 /// How many wakes may try to resume one action (e.g. while no token can be had without a prompt).
 pub const MAX_RESUMES: u32 = 5;
 
-/// Where the link goes when it is ready.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where the link goes when it is ready. Written as `{"kind": "popup" | "warm" | "page", …}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
 pub enum Destination {
     /// The popup asked and shows it.
     Popup {},
@@ -35,8 +35,9 @@ pub enum Destination {
     },
 }
 
-/// One action in flight.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One action in flight. Only this code writes it: unknown fields refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Inflight {
     /// Client event id.
     pub event_id: String,
@@ -51,8 +52,10 @@ pub struct Inflight {
     /// Event length.
     pub duration_min: u32,
     /// The event is kept, not deleted after the link.
+    #[serde(default)]
     pub keep: bool,
     /// A Meet space with this access type instead of an event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub space: Option<AccessType>,
     /// Where the link goes.
     pub destination: Destination,
@@ -62,53 +65,10 @@ pub struct Inflight {
     pub resumes: u32,
 }
 
-/// Written as `{"kind": "popup" | "warm" | "page", …}`; unknown fields refused.
-impl FromJson for Destination {
-    fn from_json(v: &Json) -> Option<Self> {
-        let f = v.fields()?;
-        match f.req::<String>("kind")?.as_str() {
-            "popup" => f.only(&["kind"]).map(|()| Destination::Popup {}),
-            "warm" => f.only(&["kind"]).map(|()| Destination::Warm {}),
-            "page" => {
-                f.only(&["kind", "tabId", "frameId", "nonce"])?;
-                Some(Destination::Page { tab_id: f.opt("tabId")?, frame_id: f.req("frameId")?, nonce: f.req("nonce")? })
-            }
-            _ => None,
-        }
-    }
-}
-
-impl ToJson for Destination {
-    fn to_json(&self) -> Json {
-        match self {
-            Destination::Popup {} => Obj::new().with("kind", "popup"),
-            Destination::Warm {} => Obj::new().with("kind", "warm"),
-            Destination::Page { tab_id, frame_id, nonce } => {
-                Obj::new().with("kind", "page").with("tabId", *tab_id).with("frameId", *frame_id).with("nonce", nonce)
-            }
-        }
-        .done()
-    }
-}
-
-// A record is only ever written by this code: unknown fields refused.
-crate::json_record!(both strict Inflight {
-    event_id: "eventId" req,
-    request_id: "requestId" req,
-    title: "title" req,
-    time_zone: "timeZone" req,
-    start_ms: "startMs" req,
-    duration_min: "durationMin" req,
-    keep: "keep" default,
-    space: "space" skip,
-    destination: "destination" req,
-    started_ms: "startedMs" req,
-    resumes: "resumes" req,
-});
-
-/// What a waking worker does with a record it finds.
+/// What a worker does with a record of an action it is not running itself (an orphan: the worker
+/// that started it was stopped).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OnWake {
+pub enum Orphan {
     /// Finish it.
     Resume,
     /// Give up: clean up its event, and tell the user if `tell` (someone was waiting for the link).
@@ -142,7 +102,7 @@ impl Inflight {
 
     /// Its storage key.
     pub fn key(&self) -> String {
-        crate::text::concat(&[PREFIX, &self.event_id])
+        format!("{PREFIX}{}", self.event_id)
     }
 
     /// The action's ids, as first generated.
@@ -169,15 +129,15 @@ impl Inflight {
         self.space.is_none().then_some(self.event_id.as_str())
     }
 
-    /// Decides what a waking worker does with this record.
-    pub fn on_wake(&self, now_ms: u64) -> OnWake {
+    /// Decides what to do with this record when it is found orphaned.
+    pub fn when_orphaned(&self, now_ms: u64) -> Orphan {
         // Nobody waits for a warm link: its event is cleaned up, silently; the next trigger makes another.
         if self.destination == (Destination::Warm {}) {
-            OnWake::GiveUp { tell: false }
+            Orphan::GiveUp { tell: false }
         } else if now_ms.saturating_sub(self.started_ms) > MAX_AGE_MS || self.resumes >= MAX_RESUMES {
-            OnWake::GiveUp { tell: true }
+            Orphan::GiveUp { tell: true }
         } else {
-            OnWake::Resume
+            Orphan::Resume
         }
     }
 }
@@ -196,10 +156,10 @@ mod tests {
     fn round_trips_through_storage_json() {
         for d in [Destination::Popup {}, Destination::Page { tab_id: Some(3), frame_id: 0, nonce: "n".into() }, Destination::Page { tab_id: None, frame_id: 0, nonce: "n".into() }] {
             let r = record(d);
-            let v = crate::json::to_value(&r);
-            assert_eq!(crate::json::from_value::<Inflight>(v).unwrap(), r);
+            let v = serde_json::to_value(&r).unwrap();
+            assert_eq!(serde_json::from_value::<Inflight>(v).unwrap(), r);
         }
-        let v = crate::json::to_value(&record(Destination::Page { tab_id: Some(3), frame_id: 2, nonce: "n".into() }));
+        let v = serde_json::to_value(record(Destination::Page { tab_id: Some(3), frame_id: 2, nonce: "n".into() })).unwrap();
         assert_eq!(v["destination"], json!({"kind": "page", "tabId": 3, "frameId": 2, "nonce": "n"}));
         assert_eq!(v["eventId"], "abcdef0123");
     }
@@ -213,26 +173,34 @@ mod tests {
         assert_eq!(r.event_to_clean(), Some("abcdef0123"));
         let ids = r.ids();
         let space = Inflight::new(&ids, &Making::Space(AccessType::Open), Destination::Popup {}, 5000);
-        let back: Inflight = crate::json::from_value(crate::json::to_value(&space)).unwrap();
+        let back: Inflight = serde_json::from_value(serde_json::to_value(&space).unwrap()).unwrap();
         assert_eq!((back.making(), back.event_to_clean()), (Making::Space(AccessType::Open), None));
     }
 
     #[test]
     fn wake_decisions() {
         let r = record(Destination::Popup {});
-        assert_eq!(r.on_wake(5000), OnWake::Resume);
-        assert_eq!(r.on_wake(5000 + MAX_AGE_MS), OnWake::Resume);
-        assert_eq!(r.on_wake(5001 + MAX_AGE_MS), OnWake::GiveUp { tell: true });
-        assert_eq!(Inflight { resumes: MAX_RESUMES, ..r.clone() }.on_wake(5000), OnWake::GiveUp { tell: true });
-        assert_eq!(Inflight { resumes: MAX_RESUMES - 1, ..r }.on_wake(5000), OnWake::Resume);
-        assert_eq!(record(Destination::Warm {}).on_wake(5000), OnWake::GiveUp { tell: false }, "a warm link's event is cleaned up, not resumed, nobody told");
+        assert_eq!(r.when_orphaned(5000), Orphan::Resume);
+        assert_eq!(r.when_orphaned(5000 + MAX_AGE_MS), Orphan::Resume);
+        assert_eq!(r.when_orphaned(5001 + MAX_AGE_MS), Orphan::GiveUp { tell: true });
+        assert_eq!(Inflight { resumes: MAX_RESUMES, ..r.clone() }.when_orphaned(5000), Orphan::GiveUp { tell: true });
+        assert_eq!(Inflight { resumes: MAX_RESUMES - 1, ..r }.when_orphaned(5000), Orphan::Resume);
+        assert_eq!(record(Destination::Warm {}).when_orphaned(5000), Orphan::GiveUp { tell: false }, "a warm link's event is cleaned up, not resumed, nobody told");
     }
 
     #[test]
     fn malformed_records_are_rejected() {
-        assert!(crate::json::from_value::<Inflight>(json!({"eventId": "x"})).is_none());
-        let mut v = crate::json::to_value(&record(Destination::Popup {}));
+        let read = |v: serde_json::Value| crate::stored::one::<Inflight>(v);
+        assert!(read(json!({"eventId": "x"})).is_none());
+        let good = serde_json::to_value(record(Destination::Popup {})).unwrap();
+        assert!(read(good.clone()).is_some());
+        let mut v = good.clone();
         v["token"] = json!("ya29.secret");
-        assert!(crate::json::from_value::<Inflight>(v).is_none(), "unknown fields denied");
+        assert!(read(v).is_none(), "unknown fields denied");
+        for destination in [json!({"kind": "popup", "x": 1}), json!({"kind": "tab"}), json!({"kind": "page", "frameId": 0}), json!("popup")] {
+            let mut v = good.clone();
+            v["destination"] = destination.clone();
+            assert!(read(v).is_none(), "{destination}");
+        }
     }
 }

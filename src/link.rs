@@ -6,12 +6,27 @@
 //! `javascript:`, userinfo, a port, a path — is refused. A query string (Google sometimes adds
 //! `?hs=…`) is dropped: the canonical link is the code alone.
 
-use crate::prelude::*;
+use serde::{Deserialize, Serialize};
 
-/// A validated Google Meet link.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A validated Google Meet link, written as `{"url": "…"}` (the popup reads `link.url`); read back
+/// from storage only if it validates again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "StoredLink")]
 pub struct MeetLink {
     url: String,
+}
+
+#[derive(Deserialize)]
+struct StoredLink {
+    url: String,
+}
+
+impl TryFrom<StoredLink> for MeetLink {
+    type Error = &'static str;
+
+    fn try_from(stored: StoredLink) -> Result<Self, Self::Error> {
+        MeetLink::parse(&stored.url).ok_or("not a Meet link")
+    }
 }
 
 const PREFIX: &str = "https://meet.google.com/";
@@ -25,8 +40,8 @@ impl MeetLink {
     /// Validates `raw`; `None` unless it is a Meet link of the one accepted shape.
     pub fn parse(raw: &str) -> Option<Self> {
         let rest = raw.strip_prefix(PREFIX)?;
-        let code = crate::text::split_once(rest, b'?').map_or(rest, |(c, _)| c);
-        is_meeting_code(code).then(|| MeetLink { url: crate::text::concat(&[PREFIX, code]) })
+        let code = rest.split_once('?').map_or(rest, |(c, _)| c);
+        is_meeting_code(code).then(|| MeetLink { url: format!("{PREFIX}{code}") })
     }
 
     /// The link, e.g. `https://meet.google.com/abc-defg-hij`.
@@ -40,11 +55,9 @@ impl MeetLink {
     }
 }
 
-// Written as `{"url": "…"}` (the popup reads `link.url`).
-crate::json_record!(write MeetLink { url: "url" req });
-
 /// What is typed into the field for a link. Applied as text, never as HTML.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Template {
     /// The bare URL (default).
     #[default]
@@ -55,15 +68,13 @@ pub enum Template {
     Markdown,
 }
 
-crate::json_names!(Template { Url = "url", Sentence = "sentence", Markdown = "markdown" });
-
 impl Template {
     /// The text to insert for `link`.
     pub fn render(self, link: &MeetLink) -> String {
         match self {
             Template::Url => link.as_str().to_owned(),
-            Template::Sentence => crate::text::concat(&["Join Google Meet: ", link.as_str()]),
-            Template::Markdown => crate::text::concat(&["[Join Google Meet](", link.as_str(), ")"]),
+            Template::Sentence => format!("Join Google Meet: {}", link.as_str()),
+            Template::Markdown => format!("[Join Google Meet]({})", link.as_str()),
         }
     }
 }
@@ -108,5 +119,16 @@ mod tests {
         assert_eq!(Template::default().render(&l), "https://meet.google.com/abc-defg-hij");
         assert_eq!(Template::Sentence.render(&l), "Join Google Meet: https://meet.google.com/abc-defg-hij");
         assert_eq!(Template::Markdown.render(&l), "[Join Google Meet](https://meet.google.com/abc-defg-hij)");
+    }
+
+    #[test]
+    fn stored_links_are_validated_again() {
+        use serde_json::json;
+        let l = MeetLink::parse("https://meet.google.com/abc-defg-hij").unwrap();
+        assert_eq!(serde_json::to_value(&l).unwrap(), json!({"url": "https://meet.google.com/abc-defg-hij"}));
+        assert_eq!(crate::stored::one::<MeetLink>(json!({"url": "https://meet.google.com/abc-defg-hij"})), Some(l));
+        for bad in [json!({"url": "javascript:alert(1)"}), json!({"url": 5}), json!("https://meet.google.com/abc-defg-hij"), json!(null)] {
+            assert_eq!(crate::stored::one::<MeetLink>(bad.clone()), None, "{bad}");
+        }
     }
 }

@@ -2,15 +2,16 @@
 //! malformed messages rejected, and privileged requests accepted only from the extension's own pages
 //! (style-and-trust.md B4, testable properties 9–11).
 
-use crate::prelude::*;
 use crate::auth::Account;
 use crate::errors::Problem;
 use crate::link::MeetLink;
 use crate::settings::{Choices, Settings};
-use crate::json::{Json, Obj, ToJson};
+use serde::{Deserialize, Serialize};
 
-/// Every message a page may send the worker.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Every message a page may send the worker: `{"type": "<camelCase variant>", …fields}` with exactly
+/// the fields its type has (`deny_unknown_fields`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
 pub enum Request {
     /// What the popup needs to draw itself: configured? busy? the last link?
     GetState {},
@@ -37,25 +38,18 @@ pub enum Request {
 }
 
 /// Decodes a message: an object `{type, …}` with exactly the fields its type has. Anything else —
-/// another shape, an unknown type, an extra or malformed field — is `None`.
-pub fn decode(message: &Json) -> Option<Request> {
-    let f = message.fields()?;
-    let bare = |request: Request| f.only(&["type"]).map(|()| request);
-    match f.req::<String>("type")?.as_str() {
-        "getState" => bare(Request::GetState {}),
-        "createLink" => bare(Request::CreateLink {}),
-        "switchAccount" => bare(Request::SwitchAccount {}),
-        "signOut" => bare(Request::SignOut {}),
-        "getSettings" => bare(Request::GetSettings {}),
-        "clearHistory" => bare(Request::ClearHistory {}),
-        "saveSettings" => f.only(&["type", "changes"]).and_then(|()| Some(Request::SaveSettings { changes: f.req("changes")? })),
-        "removeHistory" => f.only(&["type", "url"]).and_then(|()| Some(Request::RemoveHistory { url: f.req("url")? })),
-        _ => None,
+/// another shape (an array is not a message, though serde would read one as a tagged sequence), an
+/// unknown type, an extra or malformed field — is `None`.
+pub fn decode(message: serde_json::Value) -> Option<Request> {
+    if !message.is_object() {
+        return None;
     }
+    serde_json::from_value(message).ok()
 }
 
-/// The worker's answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The worker's answer, written as `{"type": "<camelCase variant>", …fields}`, as the pages read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
 pub enum Response {
     /// Popup state.
     State {
@@ -96,8 +90,10 @@ pub enum Response {
     Rejected,
 }
 
-/// The parts of `chrome.runtime.MessageSender` the decision needs.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The parts of `chrome.runtime.MessageSender` the decision needs; the rest of the sender (its
+/// `tab`, `documentId`, …) is not read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Sender {
     /// Extension id of the sender.
     pub id: Option<String>,
@@ -109,34 +105,11 @@ pub struct Sender {
     pub frame_id: Option<i64>,
 }
 
-/// Written as `{"type": "<camelCase variant>", …fields}`, as the pages read it.
-impl ToJson for Response {
-    fn to_json(&self) -> Json {
-        let of = |kind: &str| Obj::new().with("type", kind);
-        match self {
-            Response::State { configured, last, account } => {
-                of("state").with("configured", *configured).with("last", last.as_ref()).with("account", account.as_ref())
-            }
-            Response::Account { account } => of("account").with("account", account),
-            Response::SignedOut => of("signedOut"),
-            Response::Settings { settings, locked } => of("settings").with("settings", settings).with("locked", locked),
-            Response::Done => of("done"),
-            Response::Link { link } => of("link").with("link", link),
-            Response::Failed { problem } => of("failed").with("problem", *problem),
-            Response::Rejected => of("rejected"),
-        }
-        .done()
-    }
-}
-
-// Only the fields the decision needs; the rest of the sender (its `tab`, `documentId`, …) is
-// ignored. A malformed one is the caller's to reject.
-
 /// True when `sender` is a top-level page of this extension (popup, options): same extension id,
 /// origin exactly `chrome-extension://<id>` (origin, not URL, decides — Chromium security rules),
 /// URL under that origin, and not a sub-frame.
 pub fn is_own_page(sender: &Sender, own_id: &str) -> bool {
-    let origin = crate::text::concat(&["chrome-extension://", own_id]);
+    let origin = format!("chrome-extension://{own_id}");
     !own_id.is_empty()
         && sender.id.as_deref() == Some(own_id)
         && sender.origin.as_deref() == Some(origin.as_str())
@@ -150,7 +123,7 @@ mod tests {
     use serde_json::json;
 
     fn dec(v: serde_json::Value) -> Option<Request> {
-        decode(&Json::parse(&v.to_string())?)
+        decode(v)
     }
 
     #[test]
@@ -180,6 +153,10 @@ mod tests {
             json!({"type": "saveSettings", "changes": {"template": "<script>"}}),
             json!({"type": "saveSettings", "changes": {"durationMinutes": "forever"}}),
             json!({"type": "removeHistory"}),
+            json!({"type": "removeHistory", "url": 5}),
+            json!({"type": "getState", "type2": 1}),
+            json!(["getState"]),
+            json!(["saveSettings", {}]),
         ] {
             assert_eq!(dec(bad.clone()), None, "{bad}");
         }
@@ -218,12 +195,12 @@ mod tests {
     #[test]
     fn responses_serialize_as_the_popup_reads_them() {
         let link = MeetLink::parse("https://meet.google.com/abc-defg-hij").unwrap();
-        assert_eq!(crate::json::to_value(&Response::Link { link }), json!({"type": "link", "link": {"url": "https://meet.google.com/abc-defg-hij"}}));
-        assert_eq!(crate::json::to_value(&Response::Failed { problem: Problem::RateLimited }), json!({"type": "failed", "problem": "rateLimited"}));
-        assert_eq!(crate::json::to_value(&Response::State { configured: false, last: None, account: None }), json!({"type": "state", "configured": false, "last": null, "account": null}));
+        assert_eq!(serde_json::to_value(&Response::Link { link }).unwrap(), json!({"type": "link", "link": {"url": "https://meet.google.com/abc-defg-hij"}}));
+        assert_eq!(serde_json::to_value(&Response::Failed { problem: Problem::RateLimited }).unwrap(), json!({"type": "failed", "problem": "rateLimited"}));
+        assert_eq!(serde_json::to_value(&Response::State { configured: false, last: None, account: None }).unwrap(), json!({"type": "state", "configured": false, "last": null, "account": null}));
         let account = Account { via: crate::auth::Via::Web, email: Some("me@example.com".into()) };
-        assert_eq!(crate::json::to_value(&Response::Account { account }), json!({"type": "account", "account": {"via": "web", "email": "me@example.com"}}));
-        let settings = crate::json::to_value(&Response::Settings { settings: Settings::default(), locked: vec!["title"] });
+        assert_eq!(serde_json::to_value(&Response::Account { account }).unwrap(), json!({"type": "account", "account": {"via": "web", "email": "me@example.com"}}));
+        let settings = serde_json::to_value(&Response::Settings { settings: Settings::default(), locked: vec!["title"] }).unwrap();
         assert_eq!(settings, json!({"type": "settings", "locked": ["title"], "settings": {"title": "Google Meet", "durationMinutes": 30,
             "keepEvent": false, "source": "calendar", "accessType": "TRUSTED", "template": "url", "notifications": true, "warmLink": true}}));
     }

@@ -4,18 +4,19 @@
 //! the [`Settings`] an action uses. Read leniently: a missing or malformed value means the default,
 //! never an error on the hot path.
 
-use crate::prelude::*;
 use crate::link::Template;
+use serde::{Deserialize, Serialize};
 
 /// Default meeting title.
 pub const DEFAULT_TITLE: &str = "Google Meet";
 /// Longest title kept (characters); Calendar allows more, a chat line does not need it.
 pub const MAX_TITLE: usize = 200;
 /// Shortest and longest event, minutes.
-pub const DURATIONS: core::ops::RangeInclusive<u32> = 5..=480;
+pub const DURATIONS: std::ops::RangeInclusive<u32> = 5..=480;
 
 /// Where links come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum LinkSource {
     /// A Calendar event with a Meet conference (default).
     #[default]
@@ -25,7 +26,8 @@ pub enum LinkSource {
 }
 
 /// A Meet space's access type (google-apis.md §2, `SpaceConfig.accessType`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
 pub enum AccessType {
     /// Anyone with the link joins without knocking.
     Open,
@@ -36,8 +38,10 @@ pub enum AccessType {
     Restricted,
 }
 
-/// The settings an action uses, every one resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The settings an action uses, every one resolved; written under the names in [`NAMES`] (a test
+/// keeps the two equal).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Settings {
     /// The event's title.
     pub title: String,
@@ -73,61 +77,45 @@ impl Default for Settings {
 }
 
 /// Settings as stored by the options page (`storage.local`) or set by an administrator
-/// (`storage.managed`): any subset. `locked` is read from managed storage only.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// (`storage.managed`): any subset. `locked` is read from managed storage only. Every field may be
+/// absent (and is written only when set); unknown fields are ignored (a later version's settings);
+/// one that is present and malformed makes the whole record unreadable (the caller then uses none of
+/// it, as for a corrupted store).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Choices {
     /// See [`Settings::title`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// See [`Settings::duration_minutes`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_minutes: Option<u32>,
     /// See [`Settings::keep_event`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep_event: Option<bool>,
     /// See [`Settings::source`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<LinkSource>,
     /// See [`Settings::access_type`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_type: Option<AccessType>,
     /// See [`Settings::template`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<Template>,
     /// See [`Settings::notifications`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<bool>,
     /// See [`Settings::warm_link`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warm_link: Option<bool>,
     /// Managed only: names of the settings the user may not change.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub locked: Vec<String>,
 }
 
 /// Every setting's name, as stored and as listed in `locked`.
 pub const NAMES: [&str; 8] =
     ["title", "durationMinutes", "keepEvent", "source", "accessType", "template", "notifications", "warmLink"];
-
-crate::json_names!(LinkSource { Calendar = "calendar", Space = "space" });
-crate::json_names!(AccessType { Open = "OPEN", Trusted = "TRUSTED", Restricted = "RESTRICTED" });
-
-// Written under the names in [`NAMES`] (a test keeps the two equal).
-crate::json_record!(write Settings {
-    title: "title" req,
-    duration_minutes: "durationMinutes" req,
-    keep_event: "keepEvent" req,
-    source: "source" req,
-    access_type: "accessType" req,
-    template: "template" req,
-    notifications: "notifications" req,
-    warm_link: "warmLink" req,
-});
-
-// Every field may be absent (and is written only when set); one that is present and malformed makes
-// the whole record unreadable (the caller then uses none of it, as for a corrupted store).
-crate::json_record!(both lenient Choices {
-    title: "title" skip,
-    duration_minutes: "durationMinutes" skip,
-    keep_event: "keepEvent" skip,
-    source: "source" skip,
-    access_type: "accessType" skip,
-    template: "template" skip,
-    notifications: "notifications" skip,
-    warm_link: "warmLink" skip,
-    locked: "locked" nonempty,
-});
 
 /// Whitespace runs as one space, none at the ends, at most `MAX_TITLE` characters; `None` if empty.
 fn clean_title(raw: &str) -> Option<String> {
@@ -207,16 +195,19 @@ mod tests {
     use serde_json::json;
 
     fn choices(v: serde_json::Value) -> Choices {
-        crate::json::from_value(v).unwrap_or_default()
+        crate::stored::one(v).unwrap_or_default()
     }
 
     #[test]
     fn round_trip() {
-        let all = choices(json!({"title": "T", "durationMinutes": 45, "keepEvent": true, "source": "space", "accessType": "OPEN",
-            "template": "markdown", "notifications": false, "warmLink": false, "locked": ["title"]}));
-        assert_eq!(choices(crate::json::to_value(&all)), all);
-        assert_eq!(crate::json::to_value(&Choices::default()), json!({}), "unset fields are left out");
-        let names: Vec<String> = crate::json::to_value(&Settings::default()).as_object().unwrap().keys().cloned().collect();
+        let text = json!({"title": "T", "durationMinutes": 45, "keepEvent": true, "source": "space", "accessType": "OPEN",
+            "template": "markdown", "notifications": false, "warmLink": false, "locked": ["title"]});
+        let all: Choices = serde_json::from_value(text.clone()).expect("every field reads");
+        assert_eq!(all.source, Some(LinkSource::Space));
+        assert_eq!(all.locked, ["title"]);
+        assert_eq!(serde_json::to_value(&all).unwrap(), text, "written back as read");
+        assert_eq!(serde_json::to_value(Choices::default()).unwrap(), json!({}), "unset fields are left out");
+        let names: Vec<String> = serde_json::to_value(Settings::default()).unwrap().as_object().unwrap().keys().cloned().collect();
         let mut want: Vec<String> = NAMES.iter().map(|n| n.to_string()).collect();
         want.sort(); // serde_json's map is sorted
         assert_eq!(names, want, "settings are written under NAMES");

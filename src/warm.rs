@@ -10,16 +10,17 @@
 //! trigger are made ahead: a deleted placeholder, or a Meet space — not a kept event, whose start is
 //! "now".
 
-use crate::prelude::*;
 use crate::settings::{LinkSource, Settings};
+use serde::{Deserialize, Serialize};
 
 /// Storage key (`storage.session`).
 pub const KEY: &str = "warmLink";
 /// A warm link older than this is not handed out.
 pub const MAX_AGE_MS: u64 = 60 * 60_000;
 
-/// A link made ahead of time.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A link made ahead of time. Only this code writes it: unknown fields refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct WarmLink {
     /// The link.
     pub url: String,
@@ -31,20 +32,18 @@ pub struct WarmLink {
     pub made_ms: u64,
 }
 
-// Only this code writes it: unknown fields refused.
-crate::json_record!(both strict WarmLink { url: "url" req, account: "account" req, kind: "kind" req, made_ms: "madeMs" req });
-
 /// What a warm link for `settings` must be, or `None` when none may be made ahead (turned off, or a
 /// kept event).
 pub fn kind(settings: &Settings) -> Option<String> {
     if !settings.warm_link {
         return None;
     }
+    let source = crate::wire_name(settings.source);
     match settings.source {
         LinkSource::Calendar if settings.keep_event => None,
-        LinkSource::Calendar => Some(settings.source.wire_name().into()),
+        LinkSource::Calendar => Some(source),
         // "space:OPEN": a space of another access type is another kind.
-        LinkSource::Space => Some(crate::text::concat(&[settings.source.wire_name(), ":", settings.access_type.wire_name()])),
+        LinkSource::Space => Some(format!("{source}:{}", crate::wire_name(settings.access_type))),
     }
 }
 

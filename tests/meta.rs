@@ -111,10 +111,9 @@ fn every_problem_has_a_message() {
         NoClientConfigured, NotSignedIn, SignInDeclined, ScopeRefused, AdminBlocked, ApiDisabled, SignInUnavailable,
         SignInTampered, SignInTimeout,
         Offline, RateLimited, QuotaExceeded, NoCalendarAccess, ConferenceNotAllowed, ConferenceFailed,
-        ConferenceTimeout, InvalidLink, ServerError, Interrupted, Unexpected,
+        ConferenceTimeout, InvalidLink, ServerError, Redirected, Interrupted, Unexpected,
     ] {
-        let name = meetlink::json::ToJson::to_json(&p);
-        let key = format!("problem_{}", name.as_str().unwrap());
+        let key = format!("problem_{}", p.name());
         let text = messages[&key]["message"].as_str().unwrap_or_else(|| panic!("missing {key}"));
         assert!(text.len() > 40, "{key} says what happened and what to do");
     }

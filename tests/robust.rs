@@ -1,21 +1,24 @@
 //! Property tests without a framework: a seeded generator feeds arbitrary and mutated inputs to every
-//! parser that sees data from the network or a message, and random answer sequences to the create
-//! flow. Properties: nothing panics; the flow always ends within a bounded number of steps and time;
-//! every request of an action carries the same client event id.
+//! reader that sees data from the network, a message or storage, and random answer sequences to the
+//! create flow. Properties: nothing panics; what the serde shapes accept is exactly what they
+//! describe (a message is an object of a known type with only its fields; a stored record refuses
+//! unknown fields; a list keeps every entry that reads); the flow always ends within a bounded number
+//! of steps and time; every request of an action carries the same client event id.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
-use meetlink::auth::parse_redirect;
+use meetlink::auth::{parse_redirect, WebSession};
 use meetlink::calendar::{Event, EventSpec, Making};
 use meetlink::endpoints::Endpoints;
 use meetlink::errors::{classify, retry_after_ms, ErrorEnvelope};
-use meetlink::flow::{Body, CreateFlow, Payload, Reply, Step};
+use meetlink::flow::{Body, CreateFlow, Payload, PendingDelete, Reply, Step};
+use meetlink::history::Entry;
 use meetlink::ids::ActionIds;
 use meetlink::inflight::Inflight;
-use meetlink::json::{FromJson, Json};
 use meetlink::link::MeetLink;
-use meetlink::messages::decode;
+use meetlink::messages::{decode, Request};
 use meetlink::settings::Choices;
-use meetlink::time::parse_http_date;
+use meetlink::stored;
+use meetlink::warm::WarmLink;
 
 /// xorshift64*: deterministic, so a failure reproduces.
 struct Rng(u64);
@@ -82,85 +85,94 @@ const SAMPLES: &[&str] = &[
     r#"{"eventId":"abc","requestId":"r","title":"t","timeZone":"UTC","startMs":1,"durationMin":30,"destination":{"kind":"popup"},"startedMs":1,"resumes":0}"#,
 ];
 
-/// serde_json's reading of a text, in our value type (numbers compared as f64).
-fn from_serde(v: &serde_json::Value) -> Json {
-    use serde_json::Value as V;
-    match v {
-        V::Null => Json::Null,
-        V::Bool(b) => Json::Bool(*b),
-        V::Number(n) => Json::Num(n.as_f64().unwrap()),
-        V::String(s) => Json::Str(s.clone()),
-        V::Array(a) => Json::Arr(a.iter().map(from_serde).collect()),
-        V::Object(o) => Json::Obj(o.iter().map(|(k, v)| (k.clone(), from_serde(v))).collect()),
+/// The message types and the fields each may carry.
+const MESSAGES: &[(&str, &[&str])] = &[
+    ("getState", &[]),
+    ("createLink", &[]),
+    ("switchAccount", &[]),
+    ("signOut", &[]),
+    ("getSettings", &[]),
+    ("clearHistory", &[]),
+    ("saveSettings", &["changes"]),
+    ("removeHistory", &["url"]),
+];
+
+/// A message decodes only if it is an object whose `type` is known and whose other keys are that
+/// type's own fields.
+fn messages_are_strict(v: &serde_json::Value) {
+    let Some(request) = decode(v.clone()) else { return };
+    let o = v.as_object().unwrap_or_else(|| panic!("{v}: decoded a non-object as {request:?}"));
+    let kind = o["type"].as_str().unwrap();
+    let (_, fields) = MESSAGES.iter().find(|(k, _)| *k == kind).unwrap_or_else(|| panic!("{v}: unknown type decoded"));
+    for key in o.keys().filter(|k| *k != "type") {
+        assert!(fields.contains(&key.as_str()), "{v}: unknown field {key} decoded as {request:?}");
     }
+    assert!(!matches!(request, Request::RemoveHistory { ref url } if !o["url"].is_string() || o["url"] != *url));
 }
 
-/// Our parser accepts exactly what serde_json accepts and reads the same value; numbers may differ in
-/// the last bits of a fraction (ours is not correctly rounded; MeetLink reads only integers).
-fn agrees_with_serde_json(text: &str) {
-    let ours = Json::parse(text);
-    // serde_json keeps the last of repeated keys and sorts them; compare through its own map.
-    let theirs = serde_json::from_str::<serde_json::Value>(text).ok().map(|v| from_serde(&v));
-    match (&ours, &theirs) {
-        (Some(a), Some(b)) => {
-            let a = theirs_of_ours(a);
-            assert!(close(&a, b), "{text:?}: ours {a:?}, serde_json {b:?}");
-        }
-        (None, None) => {}
-        // Ours refuses nesting deeper than 64 (serde_json: 128).
-        (None, Some(_)) => assert!(text.matches(['[', '{']).count() > 64, "{text:?}: serde_json read {theirs:?}"),
-        // A surrogate escape: serde_json refuses a lone one, ours substitutes U+FFFD (JSON.parse keeps it).
-        (Some(_), None) => assert!(has_surrogate_escape(text), "{text:?}: ours read {ours:?}"),
-    }
-}
-
-fn has_surrogate_escape(text: &str) -> bool {
-    text.as_bytes().windows(3).any(|w| w[0] == b'u' && matches!(w[1], b'd' | b'D') && matches!(w[2], b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F'))
-}
-
-/// Our value with objects normalised as serde_json stores them (sorted keys, last one wins).
-fn theirs_of_ours(v: &Json) -> Json {
-    match v {
-        Json::Arr(a) => Json::Arr(a.iter().map(theirs_of_ours).collect()),
-        Json::Obj(o) => {
-            let mut m = std::collections::BTreeMap::new();
-            for (k, v) in o {
-                m.insert(k.clone(), theirs_of_ours(v));
+/// A strict stored record reads only when every key is its own; a list keeps exactly the entries
+/// that read on their own.
+fn records_are_checked_one_by_one(v: &serde_json::Value) {
+    if let Some(o) = v.as_object() {
+        for (read, known) in [
+            (stored::one::<Inflight>(v.clone()).is_some(), &["eventId", "requestId", "title", "timeZone", "startMs", "durationMin", "keep", "space", "destination", "startedMs", "resumes"][..]),
+            (stored::one::<WarmLink>(v.clone()).is_some(), &["url", "account", "kind", "madeMs"][..]),
+            (stored::one::<Entry>(v.clone()).is_some(), &["url", "createdMs", "source", "title", "account", "kind"][..]),
+            (stored::one::<PendingDelete>(v.clone()).is_some(), &["eventId", "attempts", "nextAtMs"][..]),
+            (stored::one::<WebSession>(v.clone()).is_some(), &["token", "expiresAtMs", "email", "scopes"][..]),
+        ] {
+            if read {
+                assert!(o.keys().all(|k| known.contains(&k.as_str())), "{v}: read with an unknown field");
             }
-            Json::Obj(m.into_iter().collect())
         }
-        v => v.clone(),
     }
-}
-
-fn close(a: &Json, b: &Json) -> bool {
-    match (a, b) {
-        (Json::Num(x), Json::Num(y)) => x == y || (x - y).abs() <= 1e-9 * x.abs().max(y.abs()),
-        (Json::Arr(x), Json::Arr(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| close(a, b)),
-        (Json::Obj(x), Json::Obj(y)) => x.len() == y.len() && x.iter().zip(y).all(|((k, a), (l, b))| k == l && close(a, b)),
-        _ => a == b,
-    }
+    let list = serde_json::Value::Array(vec![v.clone(), v.clone()]);
+    let alone = usize::from(stored::one::<Entry>(v.clone()).is_some());
+    assert_eq!(stored::each::<Entry>(list).len(), 2 * alone, "{v}");
+    let _ = stored::one::<Choices>(v.clone());
+    let _ = stored::one::<MeetLink>(v.clone()).map(|l| assert!(MeetLink::parse(l.as_str()).is_some()));
 }
 
 fn parse_everything(text: &str) {
-    agrees_with_serde_json(text);
-    if let Some(e) = Event::from_json_str(text) {
-        let _ = e.conference();
+    for status in [200, 204, 400, 401, 403, 404, 409, 410, 429, 500, 503] {
+        match Body::read(status, text.as_bytes()) {
+            Body::Event(e) => {
+                let _ = e.conference();
+            }
+            Body::Error(env) => {
+                let _ = classify(status, Some(&env), None);
+            }
+            Body::Empty => assert!(text.trim().is_empty()),
+            Body::Unreadable => {}
+        }
     }
-    let env = ErrorEnvelope::from_json_str(text);
-    for status in [400, 401, 403, 404, 409, 410, 429, 500, 503] {
-        let _ = classify(status, env.as_ref(), None);
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
+        messages_are_strict(&v);
+        records_are_checked_one_by_one(&v);
     }
-    if let Some(v) = Json::parse(text) {
-        let _ = decode(&v);
-    }
-    let _ = Choices::from_json_str(text);
-    let _ = Inflight::from_json_str(text);
     let _ = MeetLink::parse(text);
     let _ = retry_after_ms(text, 1_000_000);
-    let _ = parse_http_date(text);
     let _ = parse_redirect(text, "state");
     let _ = parse_redirect(&format!("https://x.chromiumapp.org/#state=state&{text}"), "state");
+}
+
+/// Every message type with its own fields decodes; with one field more, none does.
+#[test]
+fn message_shapes() {
+    for (kind, fields) in MESSAGES {
+        let mut o = serde_json::json!({"type": kind});
+        for f in *fields {
+            o[*f] = if *f == "url" { "https://meet.google.com/abc-defg-hij".into() } else { serde_json::json!({}) };
+        }
+        assert!(decode(o.clone()).is_some(), "{o}");
+        for extra in ["token", "tabId", "url", "changes", "Type"] {
+            if !fields.contains(&extra) {
+                let mut bad = o.clone();
+                bad[extra] = serde_json::json!("x");
+                assert!(decode(bad.clone()).is_none(), "{bad}");
+            }
+        }
+    }
 }
 
 #[test]
@@ -184,14 +196,15 @@ fn random_reply(r: &mut Rng) -> Reply {
     let body = match r.below(4) {
         0 => Body::Unreadable,
         1 => Body::Empty,
-        2 => Body::Event(Box::new(Event::from_json_str(&value(r, 2).to_string()).unwrap_or_default())),
-        _ => Body::Error(ErrorEnvelope::from_json_str(&value(r, 2).to_string()).unwrap_or_default()),
+        2 => Body::Event(Box::new(serde_json::from_value::<Event>(value(r, 2)).unwrap_or_default())),
+        _ => Body::Error(serde_json::from_value::<ErrorEnvelope>(value(r, 2)).unwrap_or_default()),
     };
-    match r.below(10) {
+    match r.below(11) {
         0 => Reply::Network,
         1 => Reply::Timeout,
-        2 => Reply::Http { status: 200, retry_after: None, body: Body::Event(Box::new(Event::from_json_str(SAMPLES[0]).unwrap())) },
-        3 => Reply::Http { status: 200, retry_after: None, body: Body::Event(Box::new(Event::from_json_str(r#"{"conferenceData":{"createRequest":{"status":{"statusCode":"pending"}}}}"#).unwrap())) },
+        2 => Reply::Http { status: 200, retry_after: None, body: Body::read(200, SAMPLES[0].as_bytes()) },
+        3 => Reply::Http { status: 200, retry_after: None, body: Body::read(200, br#"{"conferenceData":{"createRequest":{"status":{"statusCode":"pending"}}}}"#) },
+        4 => Reply::Redirect,
         _ => Reply::Http {
             status: *r.pick(&[200, 204, 400, 401, 403, 404, 408, 409, 410, 412, 429, 500, 502, 503, 504]),
             retry_after: [None, Some("1".to_owned()), Some("99999".to_owned()), Some("soon".to_owned())][r.below(4) as usize].clone(),

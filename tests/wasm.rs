@@ -1,6 +1,7 @@
 //! wasm-bindgen-test, in a service worker of headless Chromium (no `window`, like the extension's
-//! worker): the shell's HTTP + JSON path against the fake Google — `fetch`, the request body
-//! printed and the answers read by `crate::json` into the pure core's types. `./build.sh test`
+//! worker): the shell's HTTP path against the fake Google — gloo-net's `fetch`, the request body
+//! written by serde_json and the answers read into the pure core's types; redirects, oversized
+//! answers and form bodies. `./build.sh test`
 //! starts the fake and sets MEETLINK_FAKE_URL at compile time.
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
@@ -10,6 +11,7 @@ use meetlink::endpoints::Endpoints;
 use meetlink::flow::{delete_outcome, delete_request, Body, CreateFlow, DeleteOutcome, Reply, Step};
 use meetlink::ids::ActionIds;
 use meetlink::shell::http::send;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_service_worker);
@@ -29,8 +31,8 @@ fn ids(seed: u8) -> ActionIds {
 }
 
 async fn control(path: &str, body: &str) {
-    let (status, _) = meetlink::shell::http::post_form(&format!("{FAKE}/_fake/{path}"), body).await.unwrap();
-    assert_eq!(status, 200);
+    let response = gloo_net::http::Request::post(&format!("{FAKE}/_fake/{path}")).body(body).unwrap().send().await.unwrap();
+    assert_eq!(response.status(), 200);
 }
 
 #[wasm_bindgen_test]
@@ -84,4 +86,57 @@ async fn error_envelopes_and_bad_bodies() {
     control("faults", r#"{"match": "insert", "kind": "drop", "times": 8}"#).await;
     assert_eq!(send(&req, TOKEN).await, Reply::Network);
     control("reset", "{}").await; // no drops left queued for a later run
+}
+
+/// Only the status and body of a form POST (tokeninfo, revoke).
+async fn form_post(path: &str, pairs: &[(&str, &str)]) -> (u16, serde_json::Value) {
+    let (status, body) = meetlink::shell::http::post_form(&format!("{FAKE}/{path}"), meetlink::auth::form(pairs)).await.expect("an answer");
+    (status, serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null))
+}
+
+#[wasm_bindgen_test]
+async fn a_redirect_is_not_followed() {
+    control("reset", "{}").await;
+    let (_, step) = CreateFlow::start(Endpoints::under(FAKE), &ids(3), &Making::Event(EventSpec::placeholder("UTC", 0)), 0);
+    let Step::Send(req) = step else { panic!() };
+    for status in [302, 307] {
+        control("faults", &format!(r#"{{"match": "insert", "kind": "redirect", "status": {status}, "location": "{FAKE}/calendar/v3/calendars/primary/events"}}"#)).await;
+        assert_eq!(send(&req, TOKEN).await, Reply::Redirect, "{status}");
+    }
+    // Nothing went to the redirect's target: the fake saw the two inserts and no request after them.
+    let log: Vec<serde_json::Value> = gloo_net::http::Request::get(&format!("{FAKE}/_fake/log")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(log.len(), 2, "{log:?}");
+}
+
+#[wasm_bindgen_test]
+async fn a_huge_answer_is_refused_unread() {
+    control("reset", "{}").await;
+    let (_, step) = CreateFlow::start(Endpoints::under(FAKE), &ids(4), &Making::Event(EventSpec::placeholder("UTC", 0)), 0);
+    let Step::Send(req) = step else { panic!() };
+    let memory = || wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length();
+    let before = memory();
+    for chunked in [false, true] {
+        control("faults", &format!(r#"{{"match": "insert", "kind": "huge", "mb": 10, "chunked": {chunked}}}"#)).await;
+        let r = send(&req, TOKEN).await;
+        assert!(matches!(r, Reply::Http { status: 200, body: Body::Unreadable, .. }), "chunked {chunked}: {r:?}");
+    }
+    let grown = memory() - before;
+    assert!(grown < 2 << 20, "the worker's memory grew by {grown} bytes for two 10 MB answers");
+    // A normal answer still reads.
+    let r = send(&req, TOKEN).await;
+    assert!(matches!(r, Reply::Http { status: 200, body: Body::Event(_), .. }), "{r:?}");
+}
+
+#[wasm_bindgen_test]
+async fn tokens_reach_tokeninfo_and_revoke_intact() {
+    control("reset", "{}").await;
+    let token = "ya29.a&b+c%d=e f";
+    let scopes = r#"["https://www.googleapis.com/auth/calendar.events.owned", "email"]"#;
+    control("tokens", &format!(r#"{{"token": "{token}", "email": "odd@example.com", "scopes": {scopes}}}"#)).await;
+    let (status, info) = form_post("tokeninfo", &[("access_token", token)]).await;
+    assert_eq!((status, info["email"].as_str()), (200, Some("odd@example.com")), "{info}");
+    // A prefix of it is another token: the fake knows only the whole one.
+    assert_eq!(form_post("tokeninfo", &[("access_token", "ya29.a")]).await.0, 400);
+    assert_eq!(form_post("revoke", &[("token", token)]).await.0, 200);
+    assert_eq!(form_post("tokeninfo", &[("access_token", token)]).await.0, 400, "revoked, as a whole");
 }

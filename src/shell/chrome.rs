@@ -1,31 +1,83 @@
-//! The few `chrome.*` and global functions the worker calls, as small extern blocks. wasm-bindgen
-//! looks each one up at call time, which is also what lets the e2e tests replace
-//! `chrome.identity.getAuthToken` from the worker (Debian's Chromium cannot mint Google tokens).
+//! The `chrome.*` and global functions the worker calls, as small extern blocks, and the crossing of
+//! values into and out of JavaScript. wasm-bindgen looks each function up at call time, which is also
+//! what lets the e2e tests replace `chrome.identity.getAuthToken` from the worker (Debian's Chromium
+//! cannot mint Google tokens). Every promise-returning call is `catch`: an API this browser lacks
+//! (Firefox has no `offscreen`, Edge no `getAuthToken`) rejects instead of throwing.
+//!
+//! Nothing here decides anything; it is the one place that knows how a call is spelt.
 
-use crate::prelude::*;
-use core::future::Future;
-use core::pin::Pin;
-use core::task::{Context, Poll};
 use js_sys::{Object, Reflect};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_namespace = ["chrome", "identity"], js_name = getRedirectURL, catch)]
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "identity"], js_name = getAuthToken)]
+    pub async fn get_auth_token(details: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "identity"], js_name = removeCachedAuthToken)]
+    pub async fn remove_cached_auth_token(details: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "identity"], js_name = launchWebAuthFlow)]
+    pub async fn launch_web_auth_flow(details: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "identity"], js_name = getRedirectURL)]
     pub fn get_redirect_url() -> Result<String, JsValue>;
 
+    /// `keys`: a key, or `null` for everything.
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "storage", "session"], js_name = get)]
+    pub async fn session_get(keys: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "storage", "session"], js_name = set)]
+    pub async fn session_set(items: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "storage", "session"], js_name = remove)]
+    pub async fn session_remove(key: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "storage", "local"], js_name = get)]
+    pub async fn local_get(key: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "storage", "local"], js_name = set)]
+    pub async fn local_set(items: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "storage", "local"], js_name = remove)]
+    pub async fn local_remove(key: &str) -> Result<JsValue, JsValue>;
+    /// Everything an administrator set (`storage.managed_schema`); rejects where no policy exists.
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "storage", "managed"], js_name = get)]
+    pub async fn managed_get() -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "alarms"], js_name = create)]
+    pub async fn alarms_create(name: &str, info: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "alarms"], js_name = clear)]
+    pub async fn alarms_clear(name: &str) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "runtime"], js_name = sendMessage)]
+    pub async fn send_message(message: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = getManifest)]
     pub fn get_manifest() -> JsValue;
 
-    #[wasm_bindgen(js_namespace = ["chrome", "contextMenus"], js_name = create, catch)]
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "scripting"], js_name = executeScript)]
+    pub async fn execute_script(injection: &JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "contextMenus"], js_name = removeAll)]
+    pub async fn menus_remove_all() -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "contextMenus"], js_name = create)]
     pub fn menus_create(properties: &JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "action"], js_name = setBadgeText)]
+    pub async fn set_badge_text(details: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "action"], js_name = setBadgeBackgroundColor)]
+    pub async fn set_badge_color(details: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "action"], js_name = setTitle)]
+    pub async fn set_title(details: &JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "notifications"], js_name = create)]
+    pub async fn notify(id: &str, options: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "offscreen"], js_name = createDocument)]
+    pub async fn create_offscreen(parameters: &JsValue) -> Result<JsValue, JsValue>;
+    /// Firefox's background page has a clipboard of its own (no offscreen documents there).
+    #[wasm_bindgen(catch, js_namespace = ["navigator", "clipboard"], js_name = writeText)]
+    pub async fn clipboard_write_text(text: &str) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(js_namespace = ["chrome", "i18n"], js_name = getMessage)]
     pub fn i18n(key: &str) -> String;
 
     #[wasm_bindgen(js_name = setTimeout)]
-    pub fn set_timeout(callback: &JsValue, ms: i32) -> JsValue;
+    fn set_timeout(callback: &js_sys::Function, ms: i32) -> JsValue;
 
     #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues)]
     fn get_random_values(buf: &mut [u8]);
@@ -34,81 +86,25 @@ extern "C" {
     pub fn warn(message: &str);
 }
 
-/// A `chrome.*` call in flight: its Promise, or what it threw when called. One future type for
-/// every call — as `async fn` imports each had its own, with its own poll and drop code (−1.3 KB of wasm).
-pub struct Call(Result<JsFuture, Option<JsValue>>);
-
-impl Call {
-    fn new(called: Result<js_sys::Promise, JsValue>) -> Self {
-        Call(called.map(JsFuture::from).map_err(Some))
-    }
+/// A value for JavaScript, through serde-wasm-bindgen's JSON-compatible serializer: plain objects
+/// (not `Map`s), `null` for `None`, so storage and the pages get ordinary JSON data.
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
 }
 
-impl Future for Call {
-    type Output = Result<JsValue, JsValue>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match &mut self.0 {
-            Ok(promise) => Pin::new(promise).poll(cx),
-            Err(thrown) => Poll::Ready(Err(thrown.take().unwrap_or_default())),
-        }
-    }
+/// A JavaScript value as JSON data (`null` for `undefined`). Read whole, so a record's
+/// `deny_unknown_fields` sees every key (see `crate::stored`).
+pub fn to_json(value: JsValue) -> serde_json::Value {
+    serde_wasm_bindgen::from_value(value).unwrap_or(serde_json::Value::Null)
 }
 
-/// Each line: the JavaScript function (`[namespace] name`) and the Rust one. The macro writes the
-/// import (`catch`: a missing API throws when called) and a public `fn name(args) -> Call`, so each
-/// call is declared once.
-macro_rules! calls {
-    ($($(#[$doc:meta])* [$($ns:tt),+] $js:ident => $name:ident($($arg:ident: $ty:ty),*);)*) => {
-        mod promised {
-            use wasm_bindgen::prelude::*;
-
-            #[wasm_bindgen]
-            extern "C" {
-                $(
-                    #[wasm_bindgen(js_namespace = [$($ns),+], js_name = $js, catch)]
-                    pub fn $name($($arg: $ty),*) -> Result<js_sys::Promise, JsValue>;
-                )*
-            }
-        }
-        $(
-            $(#[$doc])*
-            pub fn $name($($arg: $ty),*) -> Call {
-                Call::new(promised::$name($($arg),*))
-            }
-        )*
-    };
-}
-
-calls! {
-    ["chrome", "identity"] getAuthToken => get_auth_token(details: &JsValue);
-    ["chrome", "identity"] removeCachedAuthToken => remove_cached_auth_token(details: &JsValue);
-    ["chrome", "identity"] launchWebAuthFlow => launch_web_auth_flow(details: &JsValue);
-    /// `keys`: a key, or `null` for everything.
-    ["chrome", "storage", "session"] get => session_get(keys: &JsValue);
-    ["chrome", "storage", "session"] set => session_set(items: &JsValue);
-    ["chrome", "storage", "session"] remove => session_remove(key: &str);
-    ["chrome", "storage", "local"] get => local_get(key: &str);
-    ["chrome", "storage", "local"] set => local_set(items: &JsValue);
-    ["chrome", "storage", "local"] remove => local_remove(key: &str);
-    /// Everything an administrator set (`storage.managed_schema`); rejects where no policy exists.
-    ["chrome", "storage", "managed"] get => managed_get();
-    ["chrome", "alarms"] create => alarms_create(name: &str, info: &JsValue);
-    ["chrome", "alarms"] clear => alarms_clear(name: &str);
-    ["chrome", "runtime"] sendMessage => send_message(message: &JsValue);
-    ["chrome", "scripting"] executeScript => execute_script(injection: &JsValue);
-    ["chrome", "contextMenus"] removeAll => menus_remove_all();
-    ["chrome", "action"] setBadgeText => set_badge_text(details: &JsValue);
-    ["chrome", "action"] setBadgeBackgroundColor => set_badge_color(details: &JsValue);
-    ["chrome", "action"] setTitle => set_title(details: &JsValue);
-    ["chrome", "notifications"] create => notify(id: &str, options: &JsValue);
-    ["chrome", "offscreen"] createDocument => create_offscreen(parameters: &JsValue);
-    /// Firefox's background page has a clipboard of its own (no offscreen documents there).
-    ["navigator", "clipboard"] writeText => clipboard_write_text(text: &str);
+/// A JavaScript value as a `T`; `None` for anything malformed or absent.
+pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Option<T> {
+    crate::stored::one(to_json(value))
 }
 
 /// True when `chrome.<namespace>.<name>` is a function in this browser (Edge, Brave, Firefox and
-/// others lack some of `chrome.identity`); calling a missing one would throw outside `catch`.
+/// others lack some of `chrome.identity`).
 pub fn has_function(namespace: &str, name: &str) -> bool {
     get_path(&js_sys::global(), &["chrome", namespace, name]).is_function()
 }
@@ -123,7 +119,8 @@ pub fn get_path(obj: &JsValue, path: &[&str]) -> JsValue {
     path.iter().fold(obj.clone(), |v, k| if v.is_object() { Reflect::get(&v, &(*k).into()).unwrap_or_default() } else { JsValue::UNDEFINED })
 }
 
-/// A plain object `{key: value}`.
+/// A plain object `{key: value}` for values that are JavaScript already (a function, an array of
+/// them); plain data goes through [`to_js`].
 pub fn object(entries: &[(&str, JsValue)]) -> JsValue {
     let o = Object::new();
     for (k, v) in entries {
@@ -132,46 +129,16 @@ pub fn object(entries: &[(&str, JsValue)]) -> JsValue {
     o.into()
 }
 
-/// Stores `value` under `key` in `storage.session`.
-pub fn session_put<T: crate::json::ToJson + ?Sized>(key: &str, value: &T) -> Call {
-    session_set(&entry(key, &value.to_json()))
-}
-
-/// Stores `value` under `key` in `storage.local`.
-pub fn local_put<T: crate::json::ToJson + ?Sized>(key: &str, value: &T) -> Call {
-    local_set(&entry(key, &value.to_json()))
-}
-
-/// `{key: value}`, the value through `JSON.parse` (the generic wrappers above stay one line).
-fn entry(key: &str, value: &crate::json::Json) -> JsValue {
-    object(&[(key, super::json_to_js(value))])
-}
-
-/// Sets alarm `name` to fire at `when_ms` (epoch milliseconds).
-pub fn alarm_at(name: &str, when_ms: f64) -> Call {
-    alarms_create(name, &object(&[("when", when_ms.into())]))
-}
-
-/// `storage.session[key]`, `undefined` if absent or unreadable.
-pub async fn session_value(key: &str) -> JsValue {
-    get_path(&session_get(&key.into()).await.unwrap_or_default(), &[key])
-}
-
-/// `storage.local[key]`, `undefined` if absent or unreadable.
-pub async fn local_value(key: &str) -> JsValue {
-    get_path(&local_get(key).await.unwrap_or_default(), &[key])
-}
-
-/// Random hex (from `crypto.getRandomValues`), `2 * bytes` characters.
-pub fn random_hex(bytes: usize) -> String {
-    crate::ids::hex(&random32()[..bytes.min(32)], &[])
-}
-
-/// 32 bytes from `crypto.getRandomValues`.
-pub fn random32() -> [u8; 32] {
-    let mut b = [0u8; 32];
+/// Random bytes from `crypto.getRandomValues`.
+pub fn random<const N: usize>() -> [u8; N] {
+    let mut b = [0u8; N];
     get_random_values(&mut b);
     b
+}
+
+/// A random nonce (128 bits, hex).
+pub fn nonce() -> String {
+    random::<16>().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Milliseconds since the epoch.

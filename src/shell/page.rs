@@ -1,7 +1,14 @@
-//! The functions in `extension/page.js`, imported as values so they can be handed to
-//! `chrome.scripting.executeScript` as `func` (Chrome sends their source into the page).
+//! Delivery into pages: the two functions of `extension/page.js`, run by
+//! `chrome.scripting.executeScript` in one frame of the tab — `findTarget` at trigger time (it
+//! records the focused field and its caret under a nonce), `insertText` when the link is ready. What
+//! their answers mean is `crate::deliver`'s to say.
 
+use super::chrome::{self, get_path, object, to_js};
+use crate::deliver::{insert_outcome, probe_outcome, Miss, PageAnswer};
+use js_sys::{Array, Promise};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen(module = "/extension/page.js")]
 extern "C" {
@@ -11,12 +18,52 @@ extern "C" {
     static INSERT_TEXT: JsValue;
 }
 
-/// `findTarget(nonce)`.
-pub fn find_target() -> JsValue {
-    FIND_TARGET.with(JsValue::clone)
+#[wasm_bindgen]
+extern "C" {
+    /// Not `async`: the script starts when this is called, so the probe runs while the link is made.
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "scripting"], js_name = executeScript)]
+    fn execute_script(injection: &JsValue) -> Result<Promise, JsValue>;
 }
 
-/// `insertText(text, nonce)`.
-pub fn insert_text() -> JsValue {
-    INSERT_TEXT.with(JsValue::clone)
+/// `InjectionTarget`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Target {
+    tab_id: i32,
+    frame_ids: [i32; 1],
+}
+
+/// A script running in one frame: its promise, or why it could not start.
+pub struct Running(Result<Promise, JsValue>);
+
+impl Running {
+    /// Starts `func(args…)` in one frame of a tab (the function's source is sent into the page).
+    fn start(tab_id: i32, frame_id: i32, func: JsValue, args: &[&str]) -> Self {
+        let args: Array = args.iter().map(|a| JsValue::from_str(a)).collect();
+        let injection = object(&[("target", to_js(&Target { tab_id, frame_ids: [frame_id] })), ("func", func), ("args", args.into())]);
+        Running(execute_script(&injection))
+    }
+
+    /// The page's answer, read strictly (anything unexpected is a failed answer), or
+    /// `executeScript`'s rejection.
+    async fn answer(self) -> Result<PageAnswer, String> {
+        let results = JsFuture::from(self.0.map_err(|e| chrome::error_message(&e))?).await.map_err(|e| chrome::error_message(&e))?;
+        let result = get_path(&Array::from(&results).get(0), &["result"]);
+        Ok(chrome::from_js(result).unwrap_or_default())
+    }
+}
+
+/// Starts `findTarget(nonce)` in the frame; [`probed`] reads its outcome.
+pub fn probe(tab_id: i32, frame_id: i32, nonce: &str) -> Running {
+    Running::start(tab_id, frame_id, FIND_TARGET.with(JsValue::clone), &[nonce])
+}
+
+/// Whether the probe found a field to type into.
+pub async fn probed(probe: Running) -> Result<(), Miss> {
+    probe_outcome(probe.answer().await)
+}
+
+/// Types `text` into the field the probe recorded under `nonce`, once.
+pub async fn insert(tab_id: i32, frame_id: i32, text: &str, nonce: &str) -> Result<(), Miss> {
+    insert_outcome(Running::start(tab_id, frame_id, INSERT_TEXT.with(JsValue::clone), &[text, nonce]).answer().await)
 }

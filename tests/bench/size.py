@@ -1,7 +1,7 @@
 """What each crate costs in the wasm, after wasm-opt: `python3 size.py path/to/meetlink.wasm [SHIPPED]`.
 
-With SHIPPED (the built `pkg/meetlink_bg.wasm`), first its size against the budget (issue "Instant
-links": 120 KB after wasm-opt, here 120,000 bytes) and gzipped.
+With SHIPPED (the built `pkg/meetlink_bg.wasm`), first its size against the guard (DESIGN.md: at most
+300 KB raw after wasm-opt, a guard against bloat, not a figure to chase) and gzipped.
 
 Runs wasm-bindgen on it as build.sh does (`--keep-debug`, so the names stay; wasm-bindgen's describe
 functions go), optimises the result with names kept (`wasm-opt -Oz -g`, the passes and binaryen of
@@ -12,12 +12,12 @@ names section is left out, so the total is the shipped wasm's size within a few 
 import csv, gzip, io, re, subprocess, sys, tempfile, collections
 
 WASM_OPT = "tools/node_modules/.bin/wasm-opt"  # build.sh installs it
-BUDGET = 120_000
+BUDGET = 300_000
 
-FLAGS = ["-Oz", "-Oz", "-g", "--strip-target-features", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
+FLAGS = ["-Oz", "-g", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
          "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue"]
 # The functions background.js calls (src/shell/mod.rs).
-EXPORTS = ("onMessage", "onStart", "onWake", "onAlarm", "onMenuClicked", "onCommand")
+EXPORTS = ("onMessage", "onWorkerStart", "onInstalledOrStartup", "onAlarm", "onMenuClicked", "onCommand")
 PRIMITIVE = re.compile(r"^(\[|&|\*|\(|f32|f64|u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|i128|isize|bool|char|str|dyn )")
 
 
@@ -36,7 +36,7 @@ def crate_of(name):
     if crate in EXPORTS or "meetlink::shell" in name:
         return "meetlink: browser shell (async, wasm only)"
     if crate == "meetlink":
-        return "meetlink: pure core (incl. json)"
+        return "meetlink: pure core (serde derives included)"
     if crate.startswith("__wbg") or crate.startswith("__wbindgen") or crate in ("wasm_bindgen", "export", "import", "table", "elem"):
         return "wasm_bindgen"
     if crate.startswith("byn"):  # functions binaryen merged ("byn$mgfn-shared$<mangled>")
@@ -48,7 +48,7 @@ def main(path, shipped=None):
     if shipped:
         data = open(shipped, "rb").read()
         verdict = "within" if len(data) <= BUDGET else "OVER"
-        print(f"shipped wasm: {len(data)} bytes raw ({verdict} the {BUDGET}-byte budget), "
+        print(f"shipped wasm: {len(data)} bytes raw ({verdict} the {BUDGET}-byte guard), "
               f"{len(gzip.compress(data, 9))} bytes gzipped")
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["wasm-bindgen", "--target", "web", "--no-typescript", "--keep-debug", "--out-dir", f"{tmp}/pkg",

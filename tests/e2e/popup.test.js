@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   fake, launch, stubIdentity, identityCalls, openPopup, createFromPopup, readClipboard, message,
-  variant, suite, allDeleted, TOKEN, DIST_NOCLIENT,
+  variant, suite, allDeleted, TOKEN, DIST_NOCLIENT, FAKE,
 } from './harness.js';
 
 const MEET = /^https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/;
@@ -112,10 +112,17 @@ const rows = [
   { name: 'conference failure', faults: [{ match: 'insert', kind: 'failure' }], problem: 'conferenceFailed', inserts: 1 },
   { name: 'a javascript: link is never shown', faults: [{ match: 'insert', kind: 'link', uri: 'javascript:alert(1)' }], problem: 'invalidLink', inserts: 1 },
   { name: 'a link on another host is never shown', faults: [{ match: 'insert', kind: 'link', uri: 'https://meet.google.com.evil.example/abc-defg-hij' }], problem: 'invalidLink', inserts: 1 },
+  // Something between MeetLink and Google answers in its place (a captive portal, a rewriting proxy).
+  { name: 'a 302 redirect is not followed: "redirected", no retry, nothing sent elsewhere', faults: [{ match: 'insert', kind: 'redirect', status: 302, location: `${FAKE}/portal` }], problem: 'redirected', inserts: 1, events: 0, notFollowed: '/portal' },
+  // Google's answers are a few KB: a 10 MB one is refused after its first megabyte, never read whole
+  // (the worker's memory stays flat), five times, within the error budget.
+  { name: 'a 10 MB answer is refused unread, retried within the budget, then "server error"', faults: [{ match: 'insert', kind: 'huge', mb: 10, chunked: true, times: -1 }], problem: 'serverError', inserts: 5, events: 0, memoryFlat: true },
 ];
 
 for (const row of rows) {
   test(`fault: ${row.name}`, { timeout: 60_000 }, async () => {
+    const memory = () => browser.sw.evaluate(async () => (await meetlink.ready).memory.buffer.byteLength);
+    const memoryBefore = await memory();
     await fake.faults(...row.faults);
     if (row.tokens) {
       await fake.reset();
@@ -144,6 +151,12 @@ for (const row of rows) {
     assert.equal(ids.size, 1, 'every retry reuses the client event id');
     if (row.removed !== undefined) assert.equal((await identityCalls(browser.sw)).removed.length, row.removed);
     if (row.minGapMs) assert.ok((inserts[1].t - inserts[0].t) * 1000 >= row.minGapMs, 'Retry-After honoured');
+    if (row.notFollowed) assert.ok(!log.some((r) => r.path === row.notFollowed), 'the redirect was not followed');
+    if (row.memoryFlat) {
+      // wasm memory never shrinks: one 10 MB answer read whole would have grown it by 10 MB.
+      const grown = (await memory()) - memoryBefore;
+      assert.ok(grown < 2 ** 21, `the worker's memory grew by ${grown} bytes`);
+    }
     const span = (log.at(-1).t - log[0].t) * 1000;
     assert.ok(span < 45_000, `bounded (${span} ms)`);
     await page.close();

@@ -34,7 +34,7 @@ test('worker stopped during a slow insert: resumed with the same id, one event, 
   const popup = await browser.context.newPage();
   await popup.goto(`chrome-extension://${browser.id}/popup.html`);
   await stubIdentity(browser.sw);
-  await browser.sw.evaluate(() => meetlink.onStart()); // what the resume alarm would run
+  await browser.sw.evaluate(() => meetlink.onWorkerStart()); // what the resume alarm would run
 
   await waitFor(async () => /meet\.google\.com/.test(await page.locator('#field').inputValue()), { what: 'link typed after resume' });
   const value = await page.locator('#field').inputValue();
@@ -63,7 +63,7 @@ test('worker stopped during a popup action: the popup waits for the resumed link
   await stopWorker();
   await waitFor(async () => (await fake.events()).length === 1, { what: 'the first insert lands' });
   await stubIdentity(browser.sw).catch(async () => { await popup.waitForTimeout(300); await stubIdentity(browser.sw); });
-  await browser.sw.evaluate(() => meetlink.onStart());
+  await browser.sw.evaluate(() => meetlink.onWorkerStart());
   await popup.waitForSelector('#result:not([hidden])', { timeout: 20_000 });
   const link = await popup.locator('#link').getAttribute('href');
   assert.match(link, MEET);
@@ -86,7 +86,7 @@ test('an unresumable action (too old) is given up: its event deleted, the user t
     destination: { kind: 'popup' }, startedMs: Date.now() - 11 * 60_000, resumes: 0,
   } }), id);
   await browser.sw.evaluate(() => chrome.notifications.getAll().then((a) => Promise.all(Object.keys(a).map((n) => chrome.notifications.clear(n)))));
-  await browser.sw.evaluate(() => meetlink.onStart());
+  await browser.sw.evaluate(() => meetlink.onWorkerStart());
   await allDeleted();
   assert.equal(Object.keys(await browser.sw.evaluate(() => chrome.notifications.getAll())).length, 1, 'told');
   assert.deepEqual(Object.keys(await browser.sw.evaluate(() => chrome.storage.session.get(null))).filter((k) => k.startsWith('inflight.')), []);

@@ -147,7 +147,7 @@ test('Calendar scope unticked in the web flow → message, no link, no re-prompt
   assert.equal((await fake.calls()).inserts.length, 0);
   const prompts = (await authRequests()).length;
   // Background work (a cleanup alarm, a resume) never prompts.
-  await browser.sw.evaluate(() => meetlink.onStart());
+  await browser.sw.evaluate(() => meetlink.onWorkerStart());
   assert.equal((await authRequests()).length, prompts);
   await page.close();
 });
@@ -168,6 +168,29 @@ test('token about to expire → silent renewal with prompt=none and login_hint',
   assert.equal(auths[1].query.login_hint, 'me@example.com');
   const { inserts } = await fake.calls();
   assert.notEqual(inserts[0].token, inserts[1].token, 'renewed token used');
+  await page.close();
+});
+
+test('a token with & + % = in it reaches tokeninfo, the Calendar API and revoke intact', async () => {
+  const odd = 'ya29.a&b+c%d=e f/g';
+  await fake.config({ auth: { token: odd } });
+  await unavailable('The user turned off browser signin');
+  const page = await openPopup(browser);
+  const r = await createFromPopup(page);
+  assert.match(r.link, MEET);
+  const log = await fake.log();
+  const info = log.filter((q) => q.path === '/tokeninfo');
+  assert.equal(info.length, 1);
+  assert.equal(info[0].body, `access_token=${encodeURIComponent(odd).replace(/%20/g, '+')}`, 'form-encoded');
+  // tokeninfo knew the whole token: its e-mail is the account the popup shows.
+  await waitFor(async () => (await page.locator('#account-label').textContent()).includes('me@example.com'), { what: 'account shown' });
+  assert.equal((await fake.calls()).inserts[0].token, odd);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await waitFor(async () => (await page.locator('#status').textContent()) === message('signedOut'), { what: 'signed out' });
+  const revokes = (await fake.log()).filter((q) => q.path === '/revoke');
+  assert.equal(revokes.length, 1);
+  const status = await fetch(`http://127.0.0.1:${process.env.MEETLINK_FAKE_PORT || 7357}/tokeninfo?access_token=${encodeURIComponent(odd)}`);
+  assert.equal(status.status, 400, 'the whole token was revoked');
   await page.close();
 });
 

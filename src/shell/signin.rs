@@ -4,16 +4,14 @@
 //! the web flow through `chrome.identity.launchWebAuthFlow`, with the token, its expiry and the
 //! account kept in `chrome.storage.session` only. Only a user gesture may show Google's pages.
 
-use crate::prelude::*;
-use alloc::vec;
-use super::chrome::{self, error_message, get_auth_token, get_manifest, get_path, object, remove_cached_auth_token};
-use super::{from_js, http};
-use crate::auth::{account_key, authorization_url, classify_flow_error, parse_redirect, Account, AccountChoice, Prompt, Via, WebSession};
+use super::chrome::{self, error_message, get_auth_token, get_manifest, get_path, remove_cached_auth_token, to_js};
+use super::http;
+use super::storage::{self, Area};
+use crate::auth::{account_key, authorization_url, classify_flow_error, form, parse_redirect, Account, AccountChoice, Prompt, Via, WebSession};
 use crate::calendar::SCOPE;
 use crate::endpoints::Endpoints;
 use crate::errors::{classify_token_error, Problem};
-use crate::json::Json;
-use wasm_bindgen::JsValue;
+use serde::{Deserialize, Serialize};
 
 const WEB_SESSION: &str = "webSession";
 const CHOICE: &str = "account";
@@ -55,22 +53,52 @@ pub fn configured() -> bool {
 }
 
 async fn choice() -> AccountChoice {
-    from_js(&chrome::local_value(CHOICE).await).unwrap_or_default()
+    storage::get(Area::Local, CHOICE).await.unwrap_or_default()
 }
 
 async fn web_session() -> Option<WebSession> {
-    from_js(&chrome::session_value(WEB_SESSION).await)
+    storage::get(Area::Session, WEB_SESSION).await
+}
+
+/// `getAuthToken`'s details.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AuthDetails<'a> {
+    interactive: bool,
+    scopes: [&'a str; 1],
+    enable_granular_permissions: bool,
+}
+
+/// `launchWebAuthFlow`'s details.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FlowDetails {
+    url: String,
+    interactive: bool,
+    /// Google may bounce through a page or two before redirecting (google-apis.md §4.4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    abort_on_load_for_non_interactive: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timeout_ms_for_non_interactive: Option<u32>,
+}
+
+/// `{token}`, for `removeCachedAuthToken`.
+#[derive(Serialize)]
+struct CachedToken<'a> {
+    token: &'a str,
+}
+
+/// What MeetLink reads of tokeninfo's answer.
+#[derive(Deserialize)]
+struct TokenInfo {
+    email: Option<String>,
 }
 
 async fn chrome_token(interactive: bool, scope: &str) -> Result<String, Problem> {
     if !chrome::has_function("identity", "getAuthToken") {
         return Err(Problem::SignInUnavailable);
     }
-    let details = object(&[
-        ("interactive", interactive.into()),
-        ("scopes", js_sys::Array::of1(&scope.into()).into()),
-        ("enableGranularPermissions", true.into()),
-    ]);
+    let details = to_js(&AuthDetails { interactive, scopes: [scope], enable_granular_permissions: true });
     let result = get_auth_token(&details).await.map_err(|e| classify_token_error(&error_message(&e)))?;
     // Promise form: {token, grantedScopes}; a bare string from older callback-style shims.
     let token = result.as_string().or_else(|| get_path(&result, &["token"]).as_string());
@@ -127,15 +155,15 @@ async fn web_flow(interactive: bool, prompt: Prompt, scope: &'static str) -> Res
         return Err(Problem::SignInUnavailable);
     }
     let redirect = chrome::get_redirect_url().map_err(|e| classify_flow_error(&error_message(&e)))?;
-    let state = chrome::random_hex(16);
+    let state = chrome::nonce();
     let url = authorization_url(&Endpoints::for_build().auth, client, &redirect, &state, &prompt, scope);
-    let mut details = vec![("url", JsValue::from(url)), ("interactive", interactive.into())];
-    if !interactive {
-        // Google may bounce through a page or two before redirecting (google-apis.md §4.4).
-        details.push(("abortOnLoadForNonInteractive", false.into()));
-        details.push(("timeoutMsForNonInteractive", 10_000.into()));
-    }
-    let answer = chrome::launch_web_auth_flow(&object(&details)).await.map_err(|e| classify_flow_error(&error_message(&e)))?;
+    let details = FlowDetails {
+        url,
+        interactive,
+        abort_on_load_for_non_interactive: (!interactive).then_some(false),
+        timeout_ms_for_non_interactive: (!interactive).then_some(10_000),
+    };
+    let answer = chrome::launch_web_auth_flow(&to_js(&details)).await.map_err(|e| classify_flow_error(&error_message(&e)))?;
     let mut granted = parse_redirect(&answer.as_string().unwrap_or_default(), &state)?;
     if granted.scopes.is_empty() {
         granted.scopes.push(scope.into()); // no `scope` in the answer: what was asked was granted
@@ -145,28 +173,37 @@ async fn web_flow(interactive: bool, prompt: Prompt, scope: &'static str) -> Res
     let email = email_of(&granted.access_token).await;
     let token = Token::new(granted.access_token.clone(), Via::Web, scope, email.as_deref());
     let session = WebSession::new(&granted, chrome::now_ms(), email);
-    let _ = chrome::session_put(WEB_SESSION, &session).await;
+    storage::put(Area::Session, WEB_SESSION, &session).await;
     Ok(token)
 }
 
-/// The account's e-mail, from tokeninfo (the web flow asks for `openid email` for this).
+/// The account's e-mail, from tokeninfo (the web flow asks for `openid email` for this). The token
+/// goes in a form body, never the URL.
 async fn email_of(token: &str) -> Option<String> {
-    let (status, body) = http::post_form(&Endpoints::for_build().tokeninfo, &crate::text::concat(&["access_token=", token])).await?;
+    let (status, body) = http::post_form(&Endpoints::for_build().tokeninfo, form(&[("access_token", token)])).await?;
     if status != 200 {
         return None;
     }
-    Some(Json::parse(&body)?.get("email")?.as_str()?.to_owned())
+    serde_json::from_slice::<TokenInfo>(&body).ok()?.email
+}
+
+async fn uncache(token: &str) {
+    let _ = remove_cached_auth_token(&to_js(&CachedToken { token })).await;
+}
+
+async fn revoke(token: &str) {
+    let _ = http::post_form(&Endpoints::for_build().revoke, form(&[("token", token)])).await;
 }
 
 /// After a 401: drop the token and get a fresh one without any page.
 pub async fn renew(stale: &Token) -> Result<Token, Problem> {
     match stale.via {
         Via::Chrome => {
-            let _ = remove_cached_auth_token(&object(&[("token", JsValue::from_str(&stale.value))])).await;
+            uncache(&stale.value).await;
             chrome_token(false, stale.scope).await.map(|value| Token::new(value, Via::Chrome, stale.scope, None))
         }
         Via::Web => {
-            let _ = chrome::session_remove(WEB_SESSION).await;
+            storage::remove(Area::Session, WEB_SESSION).await;
             web_token(false, stale.scope).await
         }
     }
@@ -193,29 +230,25 @@ pub async fn account(scope: &str) -> Option<Account> {
 
 /// "Use another account": Google's account chooser, then that account for every link.
 pub async fn switch_account(scope: &'static str) -> Result<Account, Problem> {
-    super::action::discard_warm().await;
     web_flow(true, Prompt::ChooseAccount, scope).await?;
     let mut c = choice().await;
     c.web = true;
-    let _ = chrome::local_put(CHOICE, &c).await;
+    storage::put(Area::Local, CHOICE, &c).await;
     Ok(account(scope).await.unwrap_or(Account { via: Via::Web, email: None }))
 }
 
-/// "Sign out": revoke at Google, drop Chrome's cached token, forget the session's token and link and
-/// the account choice. (An action still in flight keeps its record and finishes or fails on its own.)
+/// "Sign out": revoke at Google, drop Chrome's cached token, forget the session's token and the
+/// account choice. (An action still in flight keeps its record and finishes or fails on its own.)
 pub async fn sign_out() {
-    super::action::discard_warm().await;
-    let revoke = Endpoints::for_build().revoke;
     if let Some(s) = web_session().await {
-        let _ = http::post_form(&revoke, &crate::text::concat(&["token=", &s.token])).await;
+        revoke(&s.token).await;
     }
     if chrome_client() {
         if let Ok(t) = chrome_token(false, SCOPE).await {
-            let _ = http::post_form(&revoke, &crate::text::concat(&["token=", &t])).await;
-            let _ = remove_cached_auth_token(&object(&[("token", JsValue::from_str(&t))])).await;
+            revoke(&t).await;
+            uncache(&t).await;
         }
     }
-    let _ = chrome::session_remove(WEB_SESSION).await;
-    let _ = chrome::session_remove(super::action::LAST_LINK).await;
-    let _ = chrome::local_remove(CHOICE).await;
+    storage::remove(Area::Session, WEB_SESSION).await;
+    storage::remove(Area::Local, CHOICE).await;
 }

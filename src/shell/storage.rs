@@ -1,0 +1,109 @@
+//! Extension storage, typed: `storage.session` (cleared with the browser: the action in flight, the
+//! web sign-in, the last and the warm link), `storage.local` (kept: settings, history, pending
+//! deletes, the account choice) and `storage.managed` (an administrator's settings). Values cross
+//! through serde-wasm-bindgen; records are read back one by one (`crate::stored`).
+//!
+//! Read-modify-write of stored data takes [`turn`]: one at a time, so two concurrent actions (two
+//! tabs, a trigger and the warm link) never overwrite each other's changes within this worker.
+
+use super::chrome::{self, from_js, get_path, to_js, to_json};
+use crate::settings::{self, Choices, Settings};
+use async_lock::{Mutex, MutexGuard};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// One of the two storage areas MeetLink writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    /// `chrome.storage.session`.
+    Session,
+    /// `chrome.storage.local`.
+    Local,
+}
+
+/// The stored value under `key`, as JSON data (`null` if absent or unreadable).
+pub async fn get_json(area: Area, key: &str) -> serde_json::Value {
+    let all = match area {
+        Area::Session => chrome::session_get(&key.into()).await,
+        Area::Local => chrome::local_get(key).await,
+    };
+    to_json(get_path(&all.unwrap_or_default(), &[key]))
+}
+
+/// The stored value under `key`, if it reads as a `T`.
+pub async fn get<T: DeserializeOwned>(area: Area, key: &str) -> Option<T> {
+    crate::stored::one(get_json(area, key).await)
+}
+
+/// The stored list under `key`: every entry that reads as a `T` (the others are dropped).
+pub async fn get_each<T: DeserializeOwned>(area: Area, key: &str) -> Vec<T> {
+    crate::stored::each(get_json(area, key).await)
+}
+
+/// Stores `value` under `key`. A failed write is logged: the caller goes on (the link is never held
+/// back by bookkeeping).
+pub async fn put<T: Serialize + ?Sized>(area: Area, key: &str, value: &T) {
+    let items = chrome::object(&[(key, to_js(value))]);
+    let written = match area {
+        Area::Session => chrome::session_set(&items).await,
+        Area::Local => chrome::local_set(&items).await,
+    };
+    if let Err(e) = written {
+        chrome::warn(&format!("MeetLink: could not store {key}: {}", chrome::error_message(&e)));
+    }
+}
+
+/// Removes `key`.
+pub async fn remove(area: Area, key: &str) {
+    let _ = match area {
+        Area::Session => chrome::session_remove(key).await,
+        Area::Local => chrome::local_remove(key).await,
+    };
+}
+
+/// Every key of `storage.session` with its value.
+pub async fn session_all() -> Vec<(String, JsValue)> {
+    let all = chrome::session_get(&JsValue::NULL).await.unwrap_or_default();
+    if !all.is_object() {
+        return Vec::new();
+    }
+    let obj: &js_sys::Object = all.unchecked_ref();
+    js_sys::Object::keys(obj).iter().filter_map(|k| k.as_string()).map(|k| {
+        let v = get_path(&all, &[&k]);
+        (k, v)
+    }).collect()
+}
+
+/// The turn to read-modify-write stored data.
+static TURN: Mutex<()> = Mutex::new(());
+
+/// Waits for the turn; it passes on when the guard is dropped.
+pub async fn turn() -> MutexGuard<'static, ()> {
+    TURN.lock().await
+}
+
+
+
+/// Storage key of the user's choices (`storage.local`).
+const SETTINGS: &str = "settings";
+
+/// The user's stored choices; anything malformed means none.
+pub async fn local_choices() -> Choices {
+    get(Area::Local, SETTINGS).await.unwrap_or_default()
+}
+
+/// Stores the user's choices.
+pub async fn put_local_choices(choices: &Choices) {
+    put(Area::Local, SETTINGS, choices).await;
+}
+
+/// The administrator's (none where managed storage is unavailable or empty).
+pub async fn managed_choices() -> Choices {
+    chrome::managed_get().await.ok().and_then(from_js).unwrap_or_default()
+}
+
+/// The settings in effect now.
+pub async fn settings() -> Settings {
+    settings::resolve(&local_choices().await, &managed_choices().await)
+}

@@ -1,0 +1,156 @@
+//! A trigger from start to end — the popup's "Create Meet link", the context menu, the shortcut —
+//! and the actions a stopped worker left, finished on the next start: get the link (the warm one if
+//! it suits, else a new action), put it where the user is (typed, or copied with the reason), tell
+//! them, then the bookkeeping they do not wait for (record, history, the next warm link). Every
+//! decision is in `crate::deliver` and `crate::inflight`.
+
+use super::action::{self, Made};
+use super::chrome::{self, now_ms};
+use super::storage::{self, Area};
+use super::{link_history, notices, page, signin, warm_link};
+use crate::calendar::{Making, SCOPE};
+use crate::deliver::{Miss, Notice, Trigger};
+use crate::errors::Problem;
+use crate::history::{Entry, Source};
+use crate::inflight::{Destination, Orphan};
+use crate::link::MeetLink;
+use crate::settings::Settings;
+
+/// A link for `destination` as `settings` say: a token (prompting only if `interactive`, i.e. for a
+/// user gesture), then the warm link if one suits, else a new action.
+async fn make_link(interactive: bool, destination: Destination, settings: &Settings) -> Result<Made, Problem> {
+    let making = Making::from(settings, &chrome::time_zone(), now_ms());
+    let token = signin::get(interactive, making.scope()).await?;
+    if let Some(made) = warm_link::take(&token, settings, &making).await {
+        return Ok(made);
+    }
+    action::run(action::new_record(&making, destination), token).await
+}
+
+/// The popup's "Create Meet link": the link for the popup to show (and copy); the bookkeeping
+/// follows in the background.
+pub async fn popup() -> Result<MeetLink, Problem> {
+    let made = make_link(true, Destination::Popup {}, &storage::settings().await).await?;
+    let link = made.link.clone();
+    wasm_bindgen_futures::spawn_local(delivered(made, Source::Popup));
+    Ok(link)
+}
+
+/// The context menu or the shortcut: probe the field now, make the link meanwhile, type it there.
+pub async fn in_page(trigger: Trigger) {
+    let target = trigger.frame();
+    let tab_id = trigger.tab_id();
+    // Nothing waits for the progress badge: it runs beside the hot path.
+    if let Some(tab) = tab_id {
+        wasm_bindgen_futures::spawn_local(notices::badge(tab, "…", "#5f6368"));
+    }
+    // The probe records the field and its caret now, while the link is being made.
+    let nonce = chrome::nonce();
+    let probe = target.ok().map(|(tab, frame)| page::probe(tab, frame, &nonce));
+    let destination = Destination::Page { tab_id, frame_id: target.map_or(0, |(_, frame)| frame), nonce };
+    let settings = storage::settings().await;
+    let made = make_link(true, destination.clone(), &settings).await;
+    let probed = match probe {
+        None => Err(Miss::NoField),
+        Some(p) => page::probed(p).await,
+    };
+    match made {
+        Ok(made) => hand_over(made, &destination, probed, &settings, Source::Page).await,
+        Err(problem) => notices::tell(tab_id, Notice::Failed(problem), None, settings.notifications).await,
+    }
+}
+
+/// Puts `text` where the action's destination says: typed into the recorded field when `probed`
+/// found one and it is still there, else copied with the reason.
+async fn place(destination: &Destination, text: &str, probed: Result<(), Miss>) -> Notice {
+    let placed = match (destination, probed) {
+        (Destination::Page { tab_id: Some(tab), frame_id, nonce }, Ok(())) => page::insert(*tab, *frame_id, text, nonce).await,
+        (_, Err(miss)) => Err(miss),
+        (Destination::Page { tab_id: None, .. }, Ok(())) => Err(Miss::NoField),
+        (Destination::Popup {} | Destination::Warm {}, Ok(())) => Err(Miss::Interrupted),
+    };
+    match placed {
+        Ok(()) => Notice::Inserted,
+        Err(miss) if notices::copy(text).await => Notice::Copied(miss),
+        Err(_) => Notice::CopyFailed,
+    }
+}
+
+/// Places the link, tells the user; then the bookkeeping, which the user does not wait for.
+async fn hand_over(made: Made, destination: &Destination, probed: Result<(), Miss>, settings: &Settings, source: Source) {
+    let notice = place(destination, &settings.template.render(&made.link), probed).await;
+    notices::tell(tab_of(destination), notice, (notice != Notice::Inserted).then_some(made.link.as_str()), settings.notifications).await;
+    delivered(made, source).await;
+}
+
+/// The link has been delivered (or copied): forget its record, remember it, and make the next one
+/// ahead.
+async fn delivered(made: Made, source: Source) {
+    warm_link::replenish();
+    made.finish().await;
+    link_history::set_last(&made.link).await;
+    let entry = Entry {
+        title: made.making.title().to_owned(),
+        account: signin::email().await,
+        kind: made.making.source(),
+        ..Entry::new(&made.link, source, now_ms())
+    };
+    link_history::add(entry).await;
+}
+
+fn tab_of(destination: &Destination) -> Option<i32> {
+    match destination {
+        Destination::Page { tab_id, .. } => *tab_id,
+        Destination::Popup {} | Destination::Warm {} => None,
+    }
+}
+
+/// Tells the user an action failed, where it was asked for.
+async fn tell_failure(destination: &Destination, problem: Problem) {
+    notices::tell(tab_of(destination), Notice::Failed(problem), None, storage::settings().await.notifications).await;
+}
+
+/// Finds actions a stopped worker instance left unfinished and finishes them. A record is resumed
+/// with its own ids (so at most one event exists) and its link delivered to its field if the page
+/// still has it, else copied with a notice; a record too old or tried too often is given up: its
+/// event is deleted and the user told.
+pub async fn resume_orphans() {
+    let mut waiting = false;
+    for (key, mut record) in action::orphans().await {
+        match record.when_orphaned(now_ms()) {
+            Orphan::GiveUp { tell } => {
+                storage::remove(Area::Session, &key).await;
+                if let Some(event_id) = record.event_to_clean().map(str::to_owned) {
+                    match signin::get(false, SCOPE).await {
+                        Ok(token) => action::delete_placeholder(event_id, token, 0).await,
+                        Err(_) => action::delete_later(event_id).await,
+                    }
+                }
+                if tell {
+                    tell_failure(&record.destination, Problem::Interrupted).await;
+                }
+            }
+            Orphan::Resume => {
+                record.resumes += 1;
+                storage::put(Area::Session, &key, &record).await;
+                let Ok(token) = signin::get(false, record.making().scope()).await else {
+                    waiting = true; // no token without a prompt now: a later wake tries again
+                    continue;
+                };
+                let destination = record.destination.clone();
+                match action::run(record, token).await {
+                    Ok(made) => {
+                        let source = if matches!(destination, Destination::Page { .. }) { Source::Page } else { Source::Popup };
+                        hand_over(made, &destination, Ok(()), &storage::settings().await, source).await;
+                    }
+                    Err(problem) => tell_failure(&destination, problem).await,
+                }
+            }
+        }
+    }
+    if waiting {
+        action::alarm_at(action::RESUME_ALARM, now_ms() + 2 * action::RESUME_AFTER_MS).await;
+    } else if !action::any_in_flight().await {
+        let _ = chrome::alarms_clear(action::RESUME_ALARM).await;
+    }
+}

@@ -1,0 +1,73 @@
+//! The warm link (`crate::warm` has the rules): one link made before it is asked for, kept in
+//! `storage.session`, taken by the next trigger in one storage turn so it is handed out once.
+
+use super::action::{self, Made};
+use super::chrome::now_ms;
+use super::signin::{self, Token};
+use super::storage::{self, Area};
+use crate::calendar::Making;
+use crate::inflight::Destination;
+use crate::link::MeetLink;
+use crate::settings::Settings;
+use crate::warm::{self, WarmLink};
+use std::cell::Cell;
+
+thread_local! {
+    /// A warm link is being made (one at a time).
+    static WARMING: Cell<bool> = const { Cell::new(false) };
+    /// Bumped by sign-out and account switch: a warm link begun before is not kept.
+    static GENERATION: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Takes the warm link if there is one: removed from storage in one turn, so it is handed out once.
+/// Returned only if it suits `token`'s account and `settings`; otherwise discarded.
+pub async fn take(token: &Token, settings: &Settings, making: &Making) -> Option<Made> {
+    let warm: Option<WarmLink> = {
+        let _turn = storage::turn().await;
+        let json = storage::get_json(Area::Session, warm::KEY).await;
+        if !json.is_null() {
+            storage::remove(Area::Session, warm::KEY).await;
+        }
+        crate::stored::one(json)
+    };
+    let warm = warm.filter(|w| w.usable(&token.account, settings, now_ms()))?;
+    MeetLink::parse(&warm.url).map(|link| Made::ahead(link, making.clone()))
+}
+
+/// Forgets the warm link (sign-out, account switch, turned off), and any being made.
+pub async fn discard() {
+    GENERATION.with(|g| g.set(g.get() + 1));
+    let _turn = storage::turn().await;
+    storage::remove(Area::Session, warm::KEY).await;
+}
+
+/// Makes the next link ahead, in the background, if the settings allow one, none is being made,
+/// and no usable one is kept already. Never prompts: without a token at hand it does nothing.
+pub fn replenish() {
+    if WARMING.with(|w| w.replace(true)) {
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async {
+        make().await;
+        WARMING.with(|w| w.set(false));
+    });
+}
+
+async fn make() {
+    let settings = storage::settings().await;
+    let Some(kind) = warm::kind(&settings) else { return };
+    let generation = GENERATION.with(Cell::get);
+    let making = Making::from(&settings, &super::chrome::time_zone(), now_ms());
+    let Ok(token) = signin::get(false, making.scope()).await else { return };
+    let kept: Option<WarmLink> = storage::get(Area::Session, warm::KEY).await;
+    if kept.is_some_and(|w| w.usable(&token.account, &settings, now_ms())) {
+        return;
+    }
+    let account = token.account.clone();
+    let Ok(made) = action::run(action::new_record(&making, Destination::Warm {}), token).await else { return };
+    made.finish().await;
+    if GENERATION.with(Cell::get) == generation {
+        let warm = WarmLink { url: made.link.as_str().to_owned(), account, kind, made_ms: now_ms() };
+        storage::put(Area::Session, warm::KEY, &warm).await;
+    }
+}
