@@ -2,13 +2,17 @@
 # MeetLink's one entry point. See README.md.
 #
 #   ./build.sh                                build the extension into dist/ (Load unpacked)
-#   ./build.sh --google-base URL --out DIR    a variant whose Google endpoints live under URL
 #   ./build.sh test                           install what is missing, run every test layer
-#   ./build.sh package                        dist/ as a zip for the Chrome Web Store
+#   ./build.sh demo [--headless]              see it work against a local stand-in for Google: Chromium
+#                                             with the extension on a demo page (headless without a
+#                                             display: two links made, printed, screenshots in target/demo/)
+#   ./build.sh --google-base URL --out DIR    a variant whose Google endpoints live under URL
 #   ./build.sh --browser firefox              a Firefox build in dist-firefox/ (+ meetlink-firefox.zip)
+#   ./build.sh package                        dist/ as a zip for the Chrome Web Store
 #   ./build.sh fake [PORT]                    run the fake Google (tests/fake_google) by hand
 #   ./build.sh bench                          measure trigger -> link (popup, shortcut; warm link on/off),
 #                                             cold wake, wasm size by crate; against the fake
+#   ./build.sh help                           this list
 #
 # Configuration (environment, or KEY=VALUE lines in an untracked ./meetlink.config):
 #   MEETLINK_CLIENT_ID      OAuth client ID of type "Chrome Extension" (chrome.identity.getAuthToken)
@@ -51,13 +55,18 @@ ensure_build_tools() {
   command -v python3 >/dev/null || apt_install python3
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say "Adding the wasm32-unknown-unknown target"
-    rustup target add wasm32-unknown-unknown
+    rustup --quiet target add wasm32-unknown-unknown
   fi
   if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
-    say "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
-    # --locked first; without it when a locked dependency has since been yanked from crates.io.
-    cargo install -q wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked \
-      || cargo install -q wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+    say "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
+    # --locked first; without it when a locked dependency has since been yanked from crates.io (cargo
+    # then fails at once, before building anything: its message goes to a log, not the screen).
+    local log; log=$(mktemp)
+    if ! cargo install -q wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked 2>"$log"; then
+      say "The locked install needs a dependency crates.io no longer serves; installing with current ones"
+      cargo install -q wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" || { cat "$log" >&2; die "could not install wasm-bindgen-cli"; }
+    fi
+    rm -f "$log"
   fi
   # binaryen from npm, not Debian's 108 (2022): that one breaks wasm-bindgen's externref table when
   # it runs after wasm-bindgen ("WebAssembly.Table.set(): Argument 1 is invalid for table") and
@@ -209,10 +218,30 @@ cmd_test() {
   run_layer "e2e: Playwright + Debian Chromium" env MEETLINK_DIST="$ROOT/target/e2e-dist" MEETLINK_FAKE_PORT=$FAKE_PORT \
     MEETLINK_DIST_NOCLIENT="$ROOT/target/e2e-dist-noclient" MEETLINK_FIREFOX_DIST="$ROOT/target/firefox-dist" \
     node --test --test-concurrency=1 tests/e2e/
+  # Layer 4: the newcomer's demo, headless, as `./build.sh demo --headless` runs it (one test: both
+  # links made and distinct, both screenshots written).
+  build_demo
+  rm -rf target/demo
+  run_layer "demo: ./build.sh demo --headless" bash -c \
+    'run_demo --headless && test -s target/demo/popup.png && test -s target/demo/page.png && echo "# pass 1"'
   echo
   echo "build.sh test: $PASSED passed, $FAILED failed"
   [ "$FAILED" -eq 0 ]
 }
+
+# ---- demo ----------------------------------------------------------------------------------------
+# The demo build: Google at the fake, only the web sign-in client (the fake's authorization page signs
+# the user in: no Google account), the same compiled-in client ID as the e2e build (so the two share
+# one compiled wasm).
+build_demo() {
+  MEETLINK_CLIENT_ID= MEETLINK_KEY= MEETLINK_WEB_CLIENT_ID=fake-web-client.apps.googleusercontent.com \
+    build target/demo-dist "http://127.0.0.1:$FAKE_PORT"
+}
+run_demo() {
+  MEETLINK_DIST="$ROOT/target/demo-dist" MEETLINK_FAKE_PORT=$FAKE_PORT node tools/demo.mjs "$@"
+}
+export -f run_demo
+export ROOT FAKE_PORT
 
 # ---- main ----------------------------------------------------------------------------------------
 case "${1:-}" in
@@ -251,6 +280,12 @@ case "${1:-}" in
     command -v twiggy >/dev/null || cargo install --locked --quiet twiggy
     echo; python3 tests/bench/size.py target/wasm32-unknown-unknown/release/meetlink.wasm target/pkg/meetlink_bg.wasm ;;
   fake) exec python3 tests/fake_google/server.py --port "${2:-$FAKE_PORT}" ;;
-  -h|--help|help) sed -n '2,17p' "$0" ;;
+  demo)
+    shift
+    for a in "$@"; do [ "$a" = --headless ] || die "demo takes: --headless"; done
+    ensure_build_tools; ensure_test_tools
+    build_demo
+    run_demo "$@" ;;
+  -h|--help|help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0" ;;
   *) die "unknown command '$1' (see ./build.sh --help)" ;;
 esac

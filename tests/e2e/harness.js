@@ -176,13 +176,15 @@ export const pages = {
 /**
  * Launches Chromium with the extension in `dist`; returns {context, sw, id, close}. A given
  * `profile` directory is kept after close (a browser restart); otherwise a fresh one is removed.
+ * `headless: false` opens a real window (`./build.sh demo`).
  */
-export async function launch(dist = DIST, { args = [], env, profile: keep } = {}) {
+export async function launch(dist = DIST, { args = [], env, profile: keep, headless = true } = {}) {
   if (!existsSync(join(dist, 'manifest.json'))) throw new Error(`no built extension in ${dist}: run ./build.sh test`);
   const profile = keep || mkdtempSync(join(tmpdir(), 'meetlink-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
-    headless: true,
+    headless,
+    ...(headless ? {} : { viewport: null }),
     ...(env ? { env: { ...process.env, ...env } } : {}),
     args: [
       `--disable-extensions-except=${dist}`, `--load-extension=${dist}`,
