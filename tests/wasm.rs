@@ -120,8 +120,10 @@ async fn a_huge_answer_is_refused_unread() {
         let r = send(&req, TOKEN).await;
         assert!(matches!(r, Reply::Http { status: 200, body: Body::Unreadable, .. }), "chunked {chunked}: {r:?}");
     }
+    // Read whole, one such answer grows the memory by 10 MB or more; a capped read holds at most
+    // 1 MiB at a time (the buffer's doubling and the allocator may keep a few MiB of heap).
     let grown = memory() - before;
-    assert!(grown < 2 << 20, "the worker's memory grew by {grown} bytes for two 10 MB answers");
+    assert!(grown < 5 << 20, "the worker's memory grew by {grown} bytes for two 10 MB answers");
     // A normal answer still reads.
     let r = send(&req, TOKEN).await;
     assert!(matches!(r, Reply::Http { status: 200, body: Body::Event(_), .. }), "{r:?}");

@@ -153,9 +153,11 @@ for (const row of rows) {
     if (row.minGapMs) assert.ok((inserts[1].t - inserts[0].t) * 1000 >= row.minGapMs, 'Retry-After honoured');
     if (row.notFollowed) assert.ok(!log.some((r) => r.path === row.notFollowed), 'the redirect was not followed');
     if (row.memoryFlat) {
-      // wasm memory never shrinks: one 10 MB answer read whole would have grown it by 10 MB.
+      // wasm memory never shrinks: one 10 MB answer read whole grows it by 10 MB or more (24 MB when
+      // the cap was removed on purpose); a capped read holds at most 1 MiB at a time, and the
+      // buffer's doubling and the allocator's free lists may keep ~2–3 MiB of heap (2.9 MiB seen).
       const grown = (await memory()) - memoryBefore;
-      assert.ok(grown < 2 ** 21, `the worker's memory grew by ${grown} bytes`);
+      assert.ok(grown < 5 * 2 ** 20, `the worker's memory grew by ${grown} bytes`);
     }
     const span = (log.at(-1).t - log[0].t) * 1000;
     assert.ok(span < 45_000, `bounded (${span} ms)`);
