@@ -145,8 +145,8 @@ pub async fn delete_placeholder(event_id: String, mut token: Token, attempts: u3
 
 /// Remembers that `event_id` must be deleted as soon as a token can be had (none now).
 pub async fn delete_later(event_id: String) {
-    let pending = PendingDelete { event_id, attempts: 0, next_at_ms: now_ms() };
-    update_pending(&pending.event_id.clone(), Some(pending)).await;
+    let pending = PendingDelete { event_id: event_id.clone(), attempts: 0, next_at_ms: now_ms() };
+    update_pending(&event_id, Some(pending)).await;
 }
 
 /// Replaces the pending delete of `event_id` with `next` (none: it is done), in turn, and sets the

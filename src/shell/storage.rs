@@ -65,14 +65,15 @@ pub async fn remove(area: Area, key: &str) {
 /// Every key of `storage.session` with its value.
 pub async fn session_all() -> Vec<(String, JsValue)> {
     let all = chrome::session_get(&JsValue::NULL).await.unwrap_or_default();
-    if !all.is_object() {
-        return Vec::new();
-    }
-    let obj: &js_sys::Object = all.unchecked_ref();
-    js_sys::Object::keys(obj).iter().filter_map(|k| k.as_string()).map(|k| {
-        let v = get_path(&all, &[&k]);
-        (k, v)
-    }).collect()
+    let Some(object) = all.dyn_ref::<js_sys::Object>() else { return Vec::new() };
+    js_sys::Object::keys(object)
+        .iter()
+        .filter_map(|k| k.as_string())
+        .map(|k| {
+            let value = get_path(&all, &[&k]);
+            (k, value)
+        })
+        .collect()
 }
 
 /// The turn to read-modify-write stored data.
