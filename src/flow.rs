@@ -87,10 +87,12 @@ impl Body {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Body::Empty;
         }
+        // Read as every record is (`crate::stored::one`): an object, or nothing.
+        let Ok(value) = serde_json::from_slice(bytes) else { return Body::Unreadable };
         let read = if (200..300).contains(&status) {
-            serde_json::from_slice(bytes).map(|e| Body::Event(Box::new(e)))
+            crate::stored::one(value).map(|e| Body::Event(Box::new(e)))
         } else {
-            serde_json::from_slice(bytes).map(Body::Error)
+            crate::stored::one(value).map(Body::Error)
         };
         read.unwrap_or(Body::Unreadable)
     }
@@ -552,6 +554,8 @@ mod tests {
             (200, &b"{\"id\": \"trunc"[..]),
             (502, b"<!DOCTYPE html><p>502. That's an error."),
             (200, b"[1, 2, 3]"),
+            (200, br#"["https://meet.google.com/abc-defg-hij"]"#), // not an Event, though serde reads it by position
+            (409, br#"[{"code": 409}]"#),
             (200, b"{\"hangoutLink\": 5}"),
             (200, b"\xff\xfe"),
         ] {

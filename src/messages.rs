@@ -38,13 +38,10 @@ pub enum Request {
 }
 
 /// Decodes a message: an object `{type, …}` with exactly the fields its type has. Anything else —
-/// another shape (an array is not a message, though serde would read one as a tagged sequence), an
-/// unknown type, an extra or malformed field — is `None`.
+/// another shape (`crate::stored::one` reads objects only), an unknown type, an extra or malformed
+/// field — is `None`.
 pub fn decode(message: serde_json::Value) -> Option<Request> {
-    if !message.is_object() {
-        return None;
-    }
-    serde_json::from_value(message).ok()
+    crate::stored::one(message)
 }
 
 /// The worker's answer, written as `{"type": "<camelCase variant>", …fields}`, as the pages read it.

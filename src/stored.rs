@@ -1,4 +1,4 @@
-//! Records read back from extension storage. Only MeetLink writes its storage, but a record may be
+//! Records read back from extension storage (and the pages' messages, which are read the same way). Only MeetLink writes its storage, but a record may be
 //! from an older version, half-written, or tampered with: each one is checked on its own, so one
 //! malformed entry drops that entry and never the list it is in (a history, the pending deletes).
 //!
@@ -9,8 +9,13 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// `value` as a `T`, or `None` when it has another shape.
+/// `value` as a `T`, or `None` when it has another shape. Every record MeetLink reads is a JSON
+/// object: serde's derived readers would also take an array, field by position, where
+/// `deny_unknown_fields` never looks — so anything but an object is refused here.
 pub fn one<T: DeserializeOwned>(value: Value) -> Option<T> {
+    if !value.is_object() {
+        return None;
+    }
     serde_json::from_value(value).ok()
 }
 
@@ -44,5 +49,9 @@ mod tests {
         }
         assert_eq!(one::<R>(json!({"n": 2})), Some(R { n: 2 }));
         assert_eq!(one::<R>(json!({"n": 2, "token": "x"})), None, "unknown fields refused");
+        // serde's derived readers take a sequence positionally, past `deny_unknown_fields`: a
+        // record is an object, nothing else.
+        assert_eq!(one::<R>(json!([2])), None);
+        assert_eq!(each::<R>(json!([[1], {"n": 1}])), vec![R { n: 1 }]);
     }
 }
