@@ -77,6 +77,8 @@ fn mutate(r: &mut Rng, s: &str) -> String {
 }
 
 const SAMPLES: &[&str] = &[
+    r#"{"url":"https://meet.google.com/abc-defg-hij","account":"chrome","kind":"calendar","madeMs":1}"#,
+    r#"{"token":"ya29.x","expiresAtMs":5,"email":"a@example.com","scopes":[]}"#,
     r#"{"id":"x","hangoutLink":"https://meet.google.com/abc-defg-hij","conferenceData":{"createRequest":{"status":{"statusCode":"success"}},"entryPoints":[{"entryPointType":"video","uri":"https://meet.google.com/abc-defg-hij"}]}}"#,
     r#"{"error":{"code":403,"message":"Rate Limit Exceeded","errors":[{"domain":"usageLimits","reason":"rateLimitExceeded"}],"status":"PERMISSION_DENIED","details":[{"reason":"X"}]}}"#,
     r#"{"type":"createLink"}"#,
@@ -110,20 +112,33 @@ fn messages_are_strict(v: &serde_json::Value) {
     assert!(!matches!(request, Request::RemoveHistory { ref url } if !o["url"].is_string() || o["url"] != *url));
 }
 
-/// A strict stored record reads only when every key is its own; a list keeps exactly the entries
-/// that read on their own.
+/// Each strict record: whether a value reads as it, a valid sample, and its own keys.
+type Strict = (&'static str, fn(serde_json::Value) -> bool, &'static str, &'static [&'static str]);
+const STRICT: &[Strict] = &[
+    ("Inflight", |v| stored::one::<Inflight>(v).is_some(),
+     r#"{"eventId":"abcde12345","requestId":"r","title":"t","timeZone":"UTC","startMs":1,"durationMin":30,"keep":false,"destination":{"kind":"popup"},"startedMs":1,"resumes":0}"#,
+     &["eventId", "requestId", "title", "timeZone", "startMs", "durationMin", "keep", "space", "destination", "startedMs", "resumes"]),
+    ("WarmLink", |v| stored::one::<WarmLink>(v).is_some(),
+     r#"{"url":"https://meet.google.com/abc-defg-hij","account":"chrome","kind":"calendar","madeMs":1}"#,
+     &["url", "account", "kind", "madeMs"]),
+    ("Entry", |v| stored::one::<Entry>(v).is_some(),
+     r#"{"url":"https://meet.google.com/abc-defg-hij","createdMs":1,"source":"popup","title":"t","account":null,"kind":"calendar"}"#,
+     &["url", "createdMs", "source", "title", "account", "kind"]),
+    ("PendingDelete", |v| stored::one::<PendingDelete>(v).is_some(),
+     r#"{"eventId":"abcde12345","attempts":1,"nextAtMs":5}"#,
+     &["eventId", "attempts", "nextAtMs"]),
+    ("WebSession", |v| stored::one::<WebSession>(v).is_some(),
+     r#"{"token":"ya29.x","expiresAtMs":5,"email":"a@example.com","scopes":[]}"#,
+     &["token", "expiresAtMs", "email", "scopes"]),
+];
+
+/// A strict record reads only from an object whose every key is its own; a stored list keeps
+/// exactly the entries that read on their own.
 fn records_are_checked_one_by_one(v: &serde_json::Value) {
-    if let Some(o) = v.as_object() {
-        for (read, known) in [
-            (stored::one::<Inflight>(v.clone()).is_some(), &["eventId", "requestId", "title", "timeZone", "startMs", "durationMin", "keep", "space", "destination", "startedMs", "resumes"][..]),
-            (stored::one::<WarmLink>(v.clone()).is_some(), &["url", "account", "kind", "madeMs"][..]),
-            (stored::one::<Entry>(v.clone()).is_some(), &["url", "createdMs", "source", "title", "account", "kind"][..]),
-            (stored::one::<PendingDelete>(v.clone()).is_some(), &["eventId", "attempts", "nextAtMs"][..]),
-            (stored::one::<WebSession>(v.clone()).is_some(), &["token", "expiresAtMs", "email", "scopes"][..]),
-        ] {
-            if read {
-                assert!(o.keys().all(|k| known.contains(&k.as_str())), "{v}: read with an unknown field");
-            }
+    for (name, reads, _, known) in STRICT {
+        if reads(v.clone()) {
+            let o = v.as_object().unwrap_or_else(|| panic!("{name} read from a non-object: {v}"));
+            assert!(o.keys().all(|k| known.contains(&k.as_str())), "{name} read with an unknown field: {v}");
         }
     }
     let list = serde_json::Value::Array(vec![v.clone(), v.clone()]);
@@ -131,6 +146,27 @@ fn records_are_checked_one_by_one(v: &serde_json::Value) {
     assert_eq!(stored::each::<Entry>(list).len(), 2 * alone, "{v}");
     let _ = stored::one::<Choices>(v.clone());
     let _ = stored::one::<MeetLink>(v.clone()).map(|l| assert!(MeetLink::parse(l.as_str()).is_some()));
+}
+
+/// Every strict record's sample reads; with any other key added, or as an array of its values, it
+/// does not.
+#[test]
+fn strict_record_shapes() {
+    for (name, reads, sample, known) in STRICT {
+        let good: serde_json::Value = serde_json::from_str(sample).unwrap();
+        assert!(reads(good.clone()), "{name}: the sample reads");
+        for extra in KEYS.iter().chain(&["token", "accessToken", "__proto__"]).filter(|k| !known.contains(k)) {
+            let mut bad = good.clone();
+            bad[*extra] = serde_json::json!(1);
+            assert!(!reads(bad.clone()), "{name} read with {extra}: {bad}");
+        }
+        // The values in field order (`known` lists them as declared): what serde reads by position.
+        let by_position = serde_json::Value::Array(known.iter().map(|k| good.get(*k).cloned().unwrap_or_default()).collect());
+        assert!(!reads(by_position.clone()), "{name} read from an array: {by_position}");
+        let mut missing = good.clone();
+        missing.as_object_mut().unwrap().remove(known[0]);
+        assert!(!reads(missing), "{name} read without {}", known[0]);
+    }
 }
 
 fn parse_everything(text: &str) {
@@ -202,7 +238,7 @@ fn random_reply(r: &mut Rng) -> Reply {
     match r.below(11) {
         0 => Reply::Network,
         1 => Reply::Timeout,
-        2 => Reply::Http { status: 200, retry_after: None, body: Body::read(200, SAMPLES[0].as_bytes()) },
+        2 => Reply::Http { status: 200, retry_after: None, body: Body::read(200, SAMPLES[2].as_bytes()) },
         3 => Reply::Http { status: 200, retry_after: None, body: Body::read(200, br#"{"conferenceData":{"createRequest":{"status":{"statusCode":"pending"}}}}"#) },
         4 => Reply::Redirect,
         _ => Reply::Http {
