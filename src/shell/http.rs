@@ -8,12 +8,11 @@
 //!
 //! What an answer means is decided by the pure core (`Body::read`, `crate::flow`).
 
-use super::chrome::get_path;
 use crate::flow::{Body, HttpRequest, Method, Reply, MAX_BODY_BYTES};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, ReadableStreamDefaultReader, RequestRedirect, ResponseType};
+use web_sys::{AbortSignal, ReadableStreamDefaultReader, ReadableStreamReadResult, RequestRedirect, ResponseType};
 
 /// Per-request timeout. Chrome stops a worker whose fetch takes over 30 s; the retry budget in
 /// `retry::Backoff::ERRORS` spends what is left.
@@ -29,10 +28,10 @@ enum Answer {
 }
 
 /// A request to `url` with the timeout and the redirect mode set; its signal tells a timeout apart.
-fn request(url: &str, method: gloo_net::http::Method) -> Option<(RequestBuilder, AbortSignal)> {
+fn request(url: &str, method: gloo_net::http::Method) -> (RequestBuilder, AbortSignal) {
     let signal = AbortSignal::timeout_with_u32(TIMEOUT_MS);
     let builder = RequestBuilder::new(url).method(method).abort_signal(Some(&signal)).redirect(RequestRedirect::Manual);
-    Some((builder, signal))
+    (builder, signal)
 }
 
 async fn exchange(request: Result<Request, gloo_net::Error>, signal: &AbortSignal) -> Answer {
@@ -65,11 +64,11 @@ async fn read_capped(response: &Response) -> Option<Vec<u8>> {
     let reader: ReadableStreamDefaultReader = stream.get_reader().dyn_into().ok()?;
     let mut bytes = Vec::with_capacity(announced.map_or(4096, |n| n as usize));
     loop {
-        let Ok(chunk) = JsFuture::from(reader.read()).await else { return None };
-        if get_path(&chunk, &["done"]).as_bool() == Some(true) {
+        let chunk: ReadableStreamReadResult = JsFuture::from(reader.read()).await.ok()?.unchecked_into();
+        if chunk.get_done() == Some(true) {
             return Some(bytes);
         }
-        let value = js_sys::Uint8Array::new(&get_path(&chunk, &["value"]));
+        let value = js_sys::Uint8Array::new(&chunk.get_value());
         if bytes.len() + value.length() as usize > MAX_BODY_BYTES {
             let _ = JsFuture::from(reader.cancel()).await;
             return None;
@@ -83,7 +82,7 @@ async fn read_capped(response: &Response) -> Option<Vec<u8>> {
 /// POSTs a form (`crate::auth::form`) to an OAuth endpoint (`/revoke`, `/tokeninfo`). Returns the
 /// status and the body, or `None` when no answer came.
 pub async fn post_form(url: &str, form: String) -> Option<(u16, Vec<u8>)> {
-    let (builder, signal) = request(url, gloo_net::http::Method::POST)?;
+    let (builder, signal) = request(url, gloo_net::http::Method::POST);
     let request = builder.header("Content-Type", "application/x-www-form-urlencoded").body(form);
     match exchange(request, &signal).await {
         Answer::Http(status, _, body) => Some((status, body.unwrap_or_default())),
@@ -98,7 +97,7 @@ pub async fn send(req: &HttpRequest, token: &str) -> Reply {
         Method::Get => gloo_net::http::Method::GET,
         Method::Delete => gloo_net::http::Method::DELETE,
     };
-    let Some((builder, signal)) = request(&req.url, method) else { return Reply::Network };
+    let (builder, signal) = request(&req.url, method);
     let builder = builder.header("Authorization", &format!("Bearer {token}"));
     let request = match &req.body {
         Some(payload) => builder.json(payload), // serde_json, Content-Type: application/json

@@ -84,8 +84,6 @@ pub async fn turn() -> MutexGuard<'static, ()> {
     TURN.lock().await
 }
 
-
-
 /// Storage key of the user's choices (`storage.local`).
 const SETTINGS: &str = "settings";
 
