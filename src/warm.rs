@@ -10,6 +10,7 @@
 //! trigger are made ahead: a deleted placeholder, or a Meet space — not a kept event, whose start is
 //! "now".
 
+use crate::link::MeetLink;
 use crate::settings::{LinkSource, Settings};
 use serde::{Deserialize, Serialize};
 
@@ -48,12 +49,12 @@ pub fn kind(settings: &Settings) -> Option<String> {
 }
 
 impl WarmLink {
-    /// True when this link may be handed out now to `account` under `settings`.
-    pub fn usable(&self, account: &str, settings: &Settings, now_ms: u64) -> bool {
-        self.account == account
+    /// The link, validated again, if it may be handed out now to `account` under `settings`.
+    pub fn usable(&self, account: &str, settings: &Settings, now_ms: u64) -> Option<MeetLink> {
+        let fits = self.account == account
             && kind(settings).as_deref() == Some(self.kind.as_str())
-            && now_ms.saturating_sub(self.made_ms) <= MAX_AGE_MS
-            && crate::link::MeetLink::parse(&self.url).is_some()
+            && now_ms.saturating_sub(self.made_ms) <= MAX_AGE_MS;
+        fits.then(|| MeetLink::parse(&self.url)).flatten()
     }
 }
 
@@ -78,13 +79,13 @@ mod tests {
             ("now Meet spaces", &warm, "web:a@example.com", &space, 2_000, false),
         ];
         for (name, w, account, settings, now, want) in table {
-            assert_eq!(w.usable(account, settings, now), want, "{name}");
+            assert_eq!(w.usable(account, settings, now).is_some(), want, "{name}");
         }
         let warm_space = WarmLink { kind: "space:OPEN".into(), ..warm.clone() };
-        assert!(warm_space.usable("web:a@example.com", &space, 2_000));
-        assert!(!warm_space.usable("web:a@example.com", &Settings { access_type: AccessType::Restricted, ..space }, 2_000));
+        assert_eq!(warm_space.usable("web:a@example.com", &space, 2_000).map(|l| l.code().to_owned()).as_deref(), Some("abc-defg-hij"));
+        assert!(warm_space.usable("web:a@example.com", &Settings { access_type: AccessType::Restricted, ..space }, 2_000).is_none());
         let bad = WarmLink { url: "javascript:alert(1)".into(), ..warm };
-        assert!(!bad.usable("web:a@example.com", &base, 2_000), "validated again when read");
+        assert!(bad.usable("web:a@example.com", &base, 2_000).is_none(), "validated again when read");
     }
 
     #[test]

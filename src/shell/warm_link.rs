@@ -7,7 +7,6 @@ use super::signin::{self, Token};
 use super::storage::{self, Area};
 use crate::calendar::Making;
 use crate::inflight::Destination;
-use crate::link::MeetLink;
 use crate::settings::Settings;
 use crate::warm::{self, WarmLink};
 use std::cell::Cell;
@@ -30,8 +29,8 @@ pub async fn take(token: &Token, settings: &Settings, making: &Making) -> Option
         }
         crate::stored::one(json)
     };
-    let warm = warm.filter(|w| w.usable(&token.account, settings, now_ms()))?;
-    MeetLink::parse(&warm.url).map(|link| Made::ahead(link, making.clone()))
+    let link = warm?.usable(&token.account, settings, now_ms())?;
+    Some(Made::ahead(link, making.clone()))
 }
 
 /// Forgets the warm link (sign-out, account switch, turned off), and any being made.
@@ -60,7 +59,7 @@ async fn make() {
     let making = Making::from(&settings, &super::chrome::time_zone(), now_ms());
     let Ok(token) = signin::get(false, making.scope()).await else { return };
     let kept: Option<WarmLink> = storage::get(Area::Session, warm::KEY).await;
-    if kept.is_some_and(|w| w.usable(&token.account, &settings, now_ms())) {
+    if kept.and_then(|w| w.usable(&token.account, &settings, now_ms())).is_some() {
         return;
     }
     let account = token.account.clone();
