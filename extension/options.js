@@ -42,12 +42,11 @@ function render({ settings, locked }) {
   for (const [name, value] of Object.entries(settings)) {
     const group = document.querySelector(`[data-setting="${name}"]`);
     if (!group) continue;
-    const keep = unsaved(name);
+    const show = !unsaved(name); // else the user's value stands
     for (const c of controls(name)) {
-      if (keep) { /* the user's value stands */ }
-      else if (c.type === 'checkbox') c.checked = value;
-      else if (c.type === 'radio') c.checked = c.value === String(value);
-      else if (c !== document.activeElement || c.tagName === 'SELECT') c.value = String(value);
+      if (show && c.type === 'checkbox') c.checked = value;
+      else if (show && c.type === 'radio') c.checked = c.value === String(value);
+      else if (show && (c !== document.activeElement || c.tagName === 'SELECT')) c.value = String(value);
       c.disabled = locked.includes(name);
     }
     const field = group.closest('.field');

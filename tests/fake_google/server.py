@@ -198,9 +198,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def huge(self, f):
         """A 200 whose body is `mb` megabytes of a JSON array of numbers (not an answer Google gives),
-        with Content-Length, or chunked (`"chunked": true`) so the size is known only by reading.
-        The log records how many body bytes the fake wrote: the browser's network process drains the
-        socket on its own, so this says little of what the extension read (its memory does)."""
+        with Content-Length, or chunked (`"chunked": true`) so the size is known only by reading."""
         size = int(f.get("mb", 10) * 1024 * 1024)
         chunk = (b"[" + b"1234567," * 8191 + b"0]")[:65536]
         self.send_response(200)
@@ -224,9 +222,8 @@ class Handler(BaseHTTPRequestHandler):
             if f.get("chunked"):
                 self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
-        except OSError:
+        except OSError:  # the client stopped reading and closed the connection
             self.close_connection = True
-        self.record["body_bytes_sent"] = sent
 
     def read_body(self):
         n = int(self.headers.get("Content-Length") or 0)
