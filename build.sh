@@ -222,8 +222,7 @@ cmd_test() {
   # links made and distinct, both screenshots written).
   build_demo
   rm -rf target/demo
-  run_layer "demo: ./build.sh demo --headless" bash -c \
-    'run_demo --headless && test -s target/demo/popup.png && test -s target/demo/page.png && echo "# pass 1"'
+  run_layer "demo: ./build.sh demo --headless" demo_layer
   echo
   echo "build.sh test: $PASSED passed, $FAILED failed"
   [ "$FAILED" -eq 0 ]
@@ -240,8 +239,9 @@ build_demo() {
 run_demo() {
   MEETLINK_DIST="$ROOT/target/demo-dist" MEETLINK_FAKE_PORT=$FAKE_PORT node tools/demo.mjs "$@"
 }
-export -f run_demo
-export ROOT FAKE_PORT
+demo_layer() {  # one test: both links made and distinct (demo.mjs checks), both screenshots written
+  run_demo --headless && test -s target/demo/popup.png && test -s target/demo/page.png && echo "# pass 1"
+}
 
 # ---- main ----------------------------------------------------------------------------------------
 case "${1:-}" in
