@@ -87,10 +87,28 @@ pub fn parse_redirect(url: &str, expected_state: &str) -> Result<Granted, Proble
         });
     }
     let access_token = get("access_token").filter(|t| !t.is_empty()).ok_or(Problem::Unexpected)?.to_owned();
+    if !sendable_token(&access_token) {
+        return Err(Problem::NotSignedIn);
+    }
     // 1*DIGIT (RFC 6749 §4.2.2); anything else is Google's usual hour.
     let expires_in = get("expires_in").filter(|v| v.bytes().all(|b| b.is_ascii_digit())).and_then(|v| v.parse().ok()).unwrap_or(3599);
     let scopes = get("scope").map(|s| s.split_ascii_whitespace().map(str::to_owned).collect()).unwrap_or_default();
     Ok(Granted { access_token, expires_in, scopes })
+}
+
+/// The longest token MeetLink sends. Google's access tokens are a few hundred bytes (they may grow
+/// to 2 KB, Google says); anything far larger is not one.
+pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
+
+/// Whether `token` can go in an `Authorization` header. `fetch` refuses a header value with CR, LF
+/// or NUL, or past Latin-1 (Fetch standard, "header value"), with the same TypeError as a lost
+/// connection — so a token the browser will not send is a sign-in problem, found before it is used:
+/// printable ASCII only (spaces inside allowed), no surrounding space, at most [`MAX_TOKEN_BYTES`].
+pub fn sendable_token(token: &str) -> bool {
+    (1..=MAX_TOKEN_BYTES).contains(&token.len())
+        && token.bytes().all(|b| (0x20..0x7f).contains(&b))
+        && !token.starts_with(' ')
+        && !token.ends_with(' ')
 }
 
 /// Maps a `launchWebAuthFlow` rejection (Chromium `identity_constants.cc`, google-apis.md §4.4).
@@ -128,21 +146,26 @@ pub struct WebSession {
 
 /// Renew this long before expiry.
 pub const RENEW_BEFORE_MS: u64 = 5 * 60_000;
+/// A token is taken as valid for at most a day, whatever its `expires_in` says (Google's is an
+/// hour); a 401 renews it earlier anyway.
+pub const MAX_LIFETIME_S: u64 = 86_400;
 
 impl WebSession {
     /// From a granted token at `now_ms`.
     pub fn new(granted: &Granted, now_ms: u64, email: Option<String>) -> Self {
-        WebSession { token: granted.access_token.clone(), expires_at_ms: now_ms + granted.expires_in * 1000, email, scopes: granted.scopes.clone() }
+        let lifetime_ms = granted.expires_in.min(MAX_LIFETIME_S) * 1000;
+        WebSession { token: granted.access_token.clone(), expires_at_ms: now_ms.saturating_add(lifetime_ms), email, scopes: granted.scopes.clone() }
     }
 
-    /// True when the token may be used for `scope`.
+    /// True when the token may be used for `scope` (and can be sent at all: storage is not
+    /// trusted to hold what this code wrote).
     pub fn covers(&self, scope: &str) -> bool {
-        self.scopes.iter().any(|s| s == scope)
+        sendable_token(&self.token) && self.scopes.iter().any(|s| s == scope)
     }
 
     /// True when the token should be renewed before use.
     pub fn needs_renewal(&self, now_ms: u64) -> bool {
-        now_ms + RENEW_BEFORE_MS >= self.expires_at_ms
+        now_ms.saturating_add(RENEW_BEFORE_MS) >= self.expires_at_ms
     }
 }
 
@@ -251,8 +274,14 @@ mod tests {
         let g = ok(&format!("{r}#state={STATE}&access_token=a%26b%2Bc%25d%3De+f%7E&scope=a%20b+c")).unwrap();
         assert_eq!((g.access_token.as_str(), g.scopes.clone()), ("a&b+c%d=e f~", vec!["a".to_owned(), "b".into(), "c".into()]));
         assert_eq!(ok(&format!("{r}#state={STATE}&access_token=t%zz%")).unwrap().access_token, "t%zz%");
+        // A token the browser would refuse to send is a sign-in problem, never used.
+        for bad in ["a%0Db", "a%0Ab", "a%00b", "%20a", "a%20", "a%C3%A9", "a%7F"] {
+            assert_eq!(ok(&format!("{r}#state={STATE}&access_token={bad}")), Err(Problem::NotSignedIn), "{bad}");
+        }
+        assert_eq!(ok(&format!("{r}#state={STATE}&access_token={}", "a".repeat(MAX_TOKEN_BYTES + 1))), Err(Problem::NotSignedIn));
+        assert!(ok(&format!("{r}#state={STATE}&access_token={}", "a".repeat(MAX_TOKEN_BYTES))).is_ok());
         // expires_in: digits only; anything else is the usual hour
-        for (raw, want) in [("120", 120), ("+5", 3599), ("-1", 3599), ("1.5", 3599), ("", 3599)] {
+        for (raw, want) in [("120", 120), ("+5", 3599), ("-1", 3599), ("1.5", 3599), ("", 3599), ("18446744073709551615", u64::MAX), ("99999999999999999999999", 3599)] {
             assert_eq!(ok(&format!("{r}#state={STATE}&access_token=t&expires_in={raw}")).unwrap().expires_in, want, "{raw}");
         }
     }
@@ -293,6 +322,16 @@ mod tests {
         let both = Granted { scopes: vec![CAL.into(), "https://www.googleapis.com/auth/meetings.space.created".into()], ..g };
         let s = WebSession::new(&both, 1000, None);
         assert!(s.covers(CAL) && s.covers("https://www.googleapis.com/auth/meetings.space.created") && !s.covers("openid"));
+        // expires_in near the top of u64: valid (for a day at most), not expired at once.
+        for expires_in in [u64::MAX, u64::MAX / 1000 + 1, 10_000_000] {
+            let s = WebSession::new(&Granted { access_token: "t".into(), expires_in, scopes: vec![CAL.into()] }, 1000, None);
+            assert_eq!(s.expires_at_ms, 1000 + MAX_LIFETIME_S * 1000, "{expires_in}");
+            assert!(!s.needs_renewal(1000) && s.covers(CAL), "{expires_in}");
+        }
+        let far = WebSession { token: "t".into(), expires_at_ms: u64::MAX, email: None, scopes: vec![CAL.into()] };
+        assert!(!far.needs_renewal(1000) && far.needs_renewal(u64::MAX), "no overflow in the check either");
+        let stored_bad = WebSession { token: "t\r\nX-Evil: 1".into(), ..far };
+        assert!(!stored_bad.covers(CAL), "a stored token that cannot be sent is not used");
         // A session stored by an earlier version (no scopes) is not taken for any scope: sign in again.
         let old: WebSession = serde_json::from_value(serde_json::json!({"token": "t", "expiresAtMs": 5, "email": null})).unwrap();
         assert!(!old.covers(CAL));

@@ -8,6 +8,10 @@
 //! * `pending` → poll `events.get` with backoff inside a bounded budget; `failure` → an error;
 //! * 401 → renew the token once and retry once; never loop;
 //! * 403 rate limits, 429, 5xx and network errors → backoff; other 4xx → no retry;
+//! * a Meet space has no idempotency key: its create is retried only where the request provably
+//!   did not create one (401 before renewal, 429 and 403 rate limits, 503);
+//! * one budget per action over every path above together: at most [`MAX_REQUESTS`] requests, and
+//!   none started later than [`START_BUDGET_MS`] after the action began;
 //! * whenever an insert may have landed and no link comes of it, the event is named for cleanup,
 //!   so no placeholder is left behind.
 
@@ -155,6 +159,13 @@ enum Phase {
     Get,
 }
 
+/// The most requests one action sends, whatever Google answers (the longest honest path — an insert,
+/// four retries, a renewal, a 409's GET and the `pending` polls — is 16).
+pub const MAX_REQUESTS: u32 = 20;
+/// No request of an action starts later than this after it began; with the per-request timeout
+/// (10 s, `shell::http`) an action ends within 50 s.
+pub const START_BUDGET_MS: u64 = 40_000;
+
 /// One "create a Meet link" action.
 #[derive(Debug, Clone)]
 pub struct CreateFlow {
@@ -168,6 +179,7 @@ pub struct CreateFlow {
     pending_since_ms: Option<u64>,
     renewed: bool,
     may_exist: bool,
+    sent: u32,
 }
 
 impl CreateFlow {
@@ -187,6 +199,7 @@ impl CreateFlow {
             pending_since_ms: None,
             renewed: false,
             may_exist: false,
+            sent: 1,
         };
         let first = Step::Send(flow.request());
         (flow, first)
@@ -248,15 +261,33 @@ impl CreateFlow {
         }
     }
 
-    /// Feeds the answer to the last request; returns what to do next.
+    /// Feeds the answer to the last request; returns what to do next, within the action's budget.
     pub fn on_reply(&mut self, reply: Reply, now_ms: u64, jitter: f64) -> Step {
+        let step = self.decide(reply, now_ms, jitter);
+        let wait = match &step {
+            Step::Send(_) | Step::RenewToken(_) => 0,
+            Step::Wait { ms, .. } => *ms,
+            Step::Done { .. } | Step::Fail { .. } => return step,
+        };
+        let starts_at = now_ms.saturating_add(wait).saturating_sub(self.started_ms);
+        if self.sent >= MAX_REQUESTS || starts_at > START_BUDGET_MS {
+            return self.fail(if self.pending_since_ms.is_some() { Problem::ConferenceTimeout } else { Problem::ServerError });
+        }
+        self.sent += 1;
+        step
+    }
+
+    fn decide(&mut self, reply: Reply, now_ms: u64, jitter: f64) -> Step {
         // Any answer to an insert other than a clear refusal may mean the event exists.
         let insert = self.phase == Phase::Insert;
+        let space = self.event_id().is_none();
         match reply {
             Reply::Http { status: 200..=299, body: Body::Event(ev), .. } => {
                 self.may_exist = true;
                 self.on_event(&ev, now_ms, jitter)
             }
+            // A space was made but cannot be read; asking again would make another.
+            Reply::Http { status: 200..=299, .. } if space => self.fail(Problem::ServerError),
             Reply::Http { status: 200..=299, .. } => {
                 // Landed, but unreadable: ask again (an insert retry gets 409 and then GETs).
                 self.may_exist = true;
@@ -277,10 +308,14 @@ impl CreateFlow {
                     ApiError::RateLimited { retry_after_ms } => {
                         self.retry(Problem::RateLimited, retry_after_ms, now_ms, jitter)
                     }
+                    // Only a 503 says a space's create was not carried out (google.rpc UNAVAILABLE).
+                    ApiError::Transient if space && status != 503 => self.fail(Problem::ServerError),
                     ApiError::Transient => {
                         self.may_exist |= insert;
                         self.retry(Problem::ServerError, None, now_ms, jitter)
                     }
+                    // A 409 to the GET itself is no answer: back off like any other.
+                    ApiError::Duplicate if !insert => self.retry(Problem::ServerError, None, now_ms, jitter),
                     ApiError::Duplicate => {
                         self.may_exist = true;
                         self.phase = Phase::Get;
@@ -294,6 +329,9 @@ impl CreateFlow {
                     ApiError::Fatal(p) => self.fail(p),
                 }
             }
+            // Whether a lost create reached Google cannot be known: a space is not asked for twice.
+            Reply::Network if space => self.fail(Problem::Offline),
+            Reply::Timeout if space => self.fail(Problem::ServerError),
             Reply::Network => {
                 self.may_exist |= insert;
                 self.retry(Problem::Offline, None, now_ms, jitter)
@@ -458,6 +496,7 @@ mod tests {
             ("401 while polling", vec![pending(), err(401, "authError"), ok()], vec!["POST", "wait 250 GET", "renew GET", "done abc-defg-hij 0123"]),
             ("404 while fetching our own event is retried", vec![err(409, "duplicate"), err(404, "notFound"), ok()], vec!["POST", "GET", "wait 500 GET", "done abc-defg-hij 0123"]),
             ("410 on our event", vec![err(409, "duplicate"), err(410, "deleted")], vec!["POST", "GET", "fail ConferenceFailed cleanup"]),
+            ("409 to the GET too: backs off, never at once", vec![err(409, "duplicate"), err(409, "duplicate"), ok()], vec!["POST", "GET", "wait 500 GET", "done abc-defg-hij 0123"]),
             ("a redirect is not followed, nor retried", vec![Reply::Redirect], vec!["POST", "fail Redirected cleanup"]),
             ("a redirect on the GET", vec![err(409, "duplicate"), Reply::Redirect], vec!["POST", "GET", "fail Redirected cleanup"]),
         ];
@@ -488,12 +527,81 @@ mod tests {
         assert_eq!(show(&flow.on_reply(err(503, "backendError"), 0, 0.0)), "wait 500 POST");
         assert_eq!(show(&flow.on_reply(err(401, "authError"), 0, 0.0)), "renew POST");
         assert_eq!(show(&flow.on_reply(good, 0, 0.0)), "done abc-defg-hij kept", "a space has no placeholder");
-        let (mut flow, _) = start_making(Making::Space(AccessType::Restricted));
-        assert_eq!(show(&flow.on_reply(Reply::Network, 0, 0.0)), "wait 500 POST");
+        let (flow, _) = start_making(Making::Space(AccessType::Restricted));
         assert_eq!(flow.fail(Problem::Offline), Step::Fail { problem: Problem::Offline, cleanup: None }, "no event to clean");
         let (mut flow, _) = start_making(Making::Space(AccessType::Trusted));
         let evil = space(json!({"name": "spaces/x", "meetingUri": "https://evil.example/abc-defg-hij"}));
         assert_eq!(show(&flow.on_reply(evil, 0, 0.0)), "fail InvalidLink");
+    }
+
+    /// A space's create has no idempotency key: it is sent again only where the first provably
+    /// made nothing.
+    #[test]
+    fn a_space_is_asked_for_again_only_when_none_was_made() {
+        use crate::settings::AccessType;
+        let unreadable = |status| Reply::Http { status, retry_after: None, body: Body::Unreadable };
+        let table: Vec<(&str, Reply, &str)> = vec![
+            ("503: not carried out", err(503, "backendError"), "wait 500 POST"),
+            ("429", err(429, "rateLimitExceeded"), "wait 500 POST"),
+            ("403 rate limit", err(403, "rateLimitExceeded"), "wait 500 POST"),
+            ("401: refused before anything was made", err(401, "authError"), "renew POST"),
+            ("500: may have made one", err(500, "backendError"), "fail ServerError"),
+            ("502 page", unreadable(502), "fail ServerError"),
+            ("504", unreadable(504), "fail ServerError"),
+            ("408", unreadable(408), "fail ServerError"),
+            ("409 conflict", err(409, "conflict"), "fail ServerError"),
+            ("lost connection", Reply::Network, "fail Offline"),
+            ("timeout", Reply::Timeout, "fail ServerError"),
+            ("made, unreadable", unreadable(200), "fail ServerError"),
+            ("redirect", Reply::Redirect, "fail Redirected"),
+        ];
+        for (name, reply, want) in table {
+            let (mut flow, _) = start_making(Making::Space(AccessType::Open));
+            assert_eq!(show(&flow.on_reply(reply, 0, 0.0)), want, "{name}");
+        }
+    }
+
+    /// Google (or something in its place) answering the same thing for ever: every path ends within
+    /// the action's one budget, in requests and in time, each request taking its whole timeout.
+    #[test]
+    fn one_budget_over_every_path() {
+        let http = |status| Reply::Http { status, retry_after: None, body: Body::Unreadable };
+        let answers: Vec<(&str, Vec<Reply>)> = vec![
+            ("409 to the insert and to every GET", vec![err(409, "duplicate")]),
+            ("409, then 404 for ever", vec![err(409, "duplicate"), err(404, "notFound")]),
+            ("503 for ever", vec![err(503, "backendError")]),
+            ("pending for ever", vec![pending()]),
+            ("401, 409, pending, 500…", vec![err(401, "authError"), err(409, "duplicate"), pending(), http(500)]),
+            ("Retry-After 1 s", vec![with_retry_after(err(429, "rateLimitExceeded"), "1")]),
+            ("timeouts", vec![Reply::Timeout]),
+            ("2xx unreadable", vec![http(200)]),
+        ];
+        for (name, cycle) in answers {
+            for request_ms in [0, 10_000] {
+                let (mut flow, _) = start();
+                let (mut now, mut requests, mut last_start) = (0, 1, 0);
+                let end = loop {
+                    now += request_ms;
+                    match flow.on_reply(cycle[(requests - 1) as usize % cycle.len()].clone(), now, 0.999) {
+                        Step::Wait { ms, .. } => now += ms,
+                        Step::Send(_) | Step::RenewToken(_) => {}
+                        end => break end,
+                    }
+                    requests += 1;
+                    last_start = now;
+                    assert!(requests <= MAX_REQUESTS, "{name}: {requests} requests");
+                };
+                assert!(last_start <= START_BUDGET_MS, "{name}: a request started at {last_start} ms");
+                assert!(matches!(end, Step::Fail { .. }), "{name}: {end:?}");
+            }
+        }
+        // The request count binds too, where answers come at once.
+        let (mut flow, _) = start();
+        let mut requests = 1;
+        while !matches!(flow.on_reply(err(409, "duplicate"), 0, 0.0), Step::Fail { .. }) {
+            requests += 1;
+        }
+        assert!(requests <= 6, "409 → GET → 409…: the GETs back off and stop, {requests} requests");
     }
 
     #[test]
