@@ -39,8 +39,12 @@ export function findTarget(nonce) {
   return { ok: true, kind: el.isContentEditable ? 'contenteditable' : el.tagName.toLowerCase() };
 }
 
-/** Types `text` at the caret of the field recorded under `nonce`, as text. Resolves to {ok, how} or {ok: false, reason}. */
-export async function insertText(text, nonce) {
+/**
+ * Types `text` at the caret of the field recorded under `nonce`, as text, unless the script starts
+ * after `deadline` (epoch ms, as a string): the worker has copied the link by then. Resolves to
+ * {ok, how} or {ok: false, reason}.
+ */
+export async function insertText(text, nonce, deadline) {
   const TEXT_INPUTS = ['text', 'search', 'url', 'email'];
   const isEditable = (el) =>
     ((el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && TEXT_INPUTS.includes(el.type))) && !el.readOnly && !el.disabled) ||
@@ -61,14 +65,16 @@ export async function insertText(text, nonce) {
   const target = targets && targets.get(nonce);
   if (!target) return { ok: false, reason: 'lost' };
   targets.delete(nonce); // one insertion per action, however often this runs
+  if (!(Date.now() <= Number(deadline))) return { ok: false, reason: 'late' };
   const { el } = target;
   if (!el.isConnected || !isEditable(el)) return { ok: false, reason: 'gone' };
   const field = el.tagName === 'INPUT' || el.tagName === 'TEXTAREA';
   const value = () => (field ? el.value : el.textContent);
   const count = (s) => s.split(text).length - 1;
 
+  const focused = () => { const a = deepActive(); return a === el || (el.isContentEditable && el.contains(a)); };
   const active = deepActive();
-  if (active !== el && !(el.isContentEditable && el.contains(active))) {
+  if (!focused()) {
     if (active && active !== el.ownerDocument.body && isEditable(active)) return { ok: false, reason: 'focusMoved' };
     // Focus left the fields (e.g. the page itself was clicked): put the caret back where it was.
     el.focus({ preventScroll: true });
@@ -80,6 +86,8 @@ export async function insertText(text, nonce) {
       sel.removeAllRanges();
       sel.addRange(target.range);
     }
+    // The page may move focus on its own (a focus handler): then it is not where the user was.
+    if (!focused()) return { ok: false, reason: 'focusMoved' };
   }
   const before = count(value());
   const doc = el.ownerDocument;
@@ -92,9 +100,10 @@ export async function insertText(text, nonce) {
       bubbles: true, cancelable: true, composed: true, inputType: 'insertText', data: text,
     });
     if (!el.dispatchEvent(offer)) {
-      // It renders on its own schedule (React batches): wait for the text to appear, up to 1 s.
+      // It renders on its own schedule (React batches): wait for the text to appear, up to 1 s —
+      // on this script's own timers: a frame the editor removes takes its timers with it.
       for (let waited = 0; count(value()) <= before && waited < 1000; waited += 20) {
-        await new Promise((resolve) => view.setTimeout(resolve, 20));
+        await new Promise((resolve) => setTimeout(resolve, 20));
       }
       return count(value()) > before ? { ok: true, how: 'beforeinput' } : { ok: false, reason: 'refused' };
     }
@@ -102,6 +111,8 @@ export async function insertText(text, nonce) {
   // execCommand('insertText') goes through the browser's own editing path: a trusted `input` event
   // with inputType insertText, native undo, and the editors' own handling. Deprecated, still the only
   // way to get all three (MDN; fregante/text-field-edit).
+  // The beforeinput's handlers ran page code: the text goes nowhere but the field the user chose.
+  if (!focused()) return { ok: false, reason: 'focusMoved' };
   let how = 'execCommand';
   let done = false;
   try { done = doc.execCommand('insertText', false, text) && count(value()) > before; } catch { done = false; }

@@ -77,7 +77,15 @@ pub enum Miss {
     Refused,
     /// The worker was restarted while the link was being made; it was finished afterwards.
     Interrupted,
+    /// The page did not answer in time (its main thread busy, its frame gone mid-insertion).
+    Unresponsive,
 }
+
+/// How long the worker waits for a page's answer (the probe's, the insertion's) before copying.
+pub const PAGE_WAIT_MS: u64 = 12_000;
+/// The insertion types nothing if its script starts later than this after it was sent (the page
+/// was busy): by then the worker may have copied the link instead, and it must not land twice.
+pub const INSERT_START_MS: u64 = 8_000;
 
 impl Miss {
     /// The `_locales` key of the notice shown when the link was copied instead.
@@ -90,6 +98,7 @@ impl Miss {
             Miss::FocusMoved => "copied_focusMoved",
             Miss::Refused => "copied_refused",
             Miss::Interrupted => "copied_interrupted",
+            Miss::Unresponsive => "copied_unresponsive",
         }
     }
 }
@@ -113,6 +122,7 @@ pub fn insert_outcome(answer: Result<PageAnswer, String>) -> Result<(), Miss> {
         Ok(a) => Err(match a.reason.as_deref() {
             Some("focusMoved") => Miss::FocusMoved,
             Some("refused") => Miss::Refused,
+            Some("late") => Miss::Unresponsive,
             _ => Miss::FieldGone,
         }),
         Err(message) => Err(match script_error(&message) {
@@ -221,6 +231,7 @@ mod tests {
             (no("gone"), Err(Miss::FieldGone)),
             (no("lost"), Err(Miss::FieldGone)),
             (no("refused"), Err(Miss::Refused)),
+            (no("late"), Err(Miss::Unresponsive)),
             (err("No tab with id: 12."), Err(Miss::FieldGone)),
             (err("Cannot access a chrome:// URL"), Err(Miss::FieldGone)),
         ];

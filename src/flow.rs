@@ -382,6 +382,7 @@ pub fn delete_outcome(reply: &Reply) -> DeleteOutcome {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PendingDelete {
     /// The event.
+    #[serde(deserialize_with = "crate::ids::stored_event_id")]
     pub event_id: String,
     /// Failed attempts so far.
     pub attempts: u32,

@@ -6,6 +6,7 @@
 //!   the previous one, so it must be fresh per action (google-apis.md §1.4; the seed script reused
 //!   one within a second).
 
+use serde::{de::Error, Deserialize, Deserializer};
 use uuid::Builder;
 
 /// The ids of one action.
@@ -30,6 +31,17 @@ impl ActionIds {
 /// Google's rule for a client-supplied event id: base32hex (`a`–`v`, `0`–`9`), 5 to 1024 characters.
 pub fn is_valid_event_id(id: &str) -> bool {
     (5..=1024).contains(&id.len()) && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'v'))
+}
+
+/// Reads a stored event id, refusing one that is not of Google's shape: it goes into request URLs,
+/// and storage is not trusted to hold only what this code wrote (a `../` would reach another path).
+pub fn stored_event_id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let id = String::deserialize(d)?;
+    if is_valid_event_id(&id) {
+        Ok(id)
+    } else {
+        Err(D::Error::custom("not an event id"))
+    }
 }
 
 #[cfg(test)]

@@ -40,6 +40,7 @@ pub enum Destination {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Inflight {
     /// Client event id.
+    #[serde(deserialize_with = "crate::ids::stored_event_id")]
     pub event_id: String,
     /// Conference request id.
     pub request_id: String,

@@ -326,3 +326,17 @@ fn the_flow_always_ends_bounded_with_one_event_id() {
         assert!(now <= START_BUDGET_MS + 10_000, "run {run}: ended at {now} ms");
     }
 }
+
+/// An event id from storage goes into a request URL only if it has Google's shape: a record with
+/// any other does not read at all (and is dropped), whatever else it holds.
+#[test]
+fn stored_event_ids_are_checked_before_any_url() {
+    for bad in ["../../../users/me/calendarList/x", "abcd", "ABCDE12345", "abcde%2F..", "abcde?x=1", "abcde/", "", "abcdw"] {
+        for (name, reads, sample, _) in STRICT.iter().filter(|(n, ..)| ["Inflight", "PendingDelete"].contains(n)) {
+            let mut v: serde_json::Value = serde_json::from_str(sample).unwrap();
+            assert!(reads(v.clone()), "{name}");
+            v["eventId"] = bad.into();
+            assert!(!reads(v), "{name} read with event id {bad:?}");
+        }
+    }
+}

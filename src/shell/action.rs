@@ -31,51 +31,73 @@ thread_local! {
     static RUNNING: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
 }
 
-/// A link made by an action, whose in-flight record stays until the link is delivered.
+/// This worker instance runs the action stored under a key — from its start until its link is
+/// delivered or it fails — so no resume (the alarm's, a second wake's) runs it beside.
+pub struct Claim(String);
+
+impl Claim {
+    /// Claims `key`, unless this worker is running it already. Synchronous: two resumes started
+    /// at once cannot both claim one record.
+    fn take(key: String) -> Option<Claim> {
+        RUNNING.with(|r| r.borrow_mut().insert(key.clone())).then_some(Claim(key))
+    }
+
+    /// The claimed record's storage key.
+    pub fn key(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        RUNNING.with(|r| r.borrow_mut().remove(&self.0));
+    }
+}
+
+/// A link made by an action, whose in-flight record stays (and stays claimed) until the link is
+/// delivered.
 pub struct Made {
     /// The link.
     pub link: MeetLink,
     /// What was made (for the history).
     pub making: Making,
-    /// The in-flight record's key; none for a warm link (its record was its own, already gone).
-    record: Option<String>,
+    /// The in-flight record's claim; none for a warm link (its record was its own, already gone).
+    claim: Option<Claim>,
 }
 
 impl Made {
     /// A link made ahead (the warm link), handed to a trigger.
     pub fn ahead(link: MeetLink, making: Making) -> Self {
-        Made { link, making, record: None }
+        Made { link, making, claim: None }
     }
 
-    /// The link has been delivered (or copied): its record is done with.
+    /// The link has been delivered (or copied): its record is done with (the claim goes with
+    /// `self`).
     pub async fn finish(&self) {
-        if let Some(key) = &self.record {
+        if let Some(Claim(key)) = &self.claim {
             storage::remove(Area::Session, key).await;
         }
     }
 }
 
-/// A new action's record: fresh ids, what it makes, where its link goes.
-pub fn new_record(making: &Making, destination: Destination) -> Inflight {
-    Inflight::new(&ActionIds::from_random(&chrome::random()), making, destination, now_ms())
-}
-
-/// Whether this worker instance is running the action stored under `key`.
-pub fn is_running(key: &str) -> bool {
-    RUNNING.with(|r| r.borrow().contains(key))
+/// A new action's record, claimed: fresh ids, what it makes, where its link goes.
+pub fn new_record(making: &Making, destination: Destination) -> (Inflight, Claim) {
+    let record = Inflight::new(&ActionIds::from_random(&chrome::random()), making, destination, now_ms());
+    let claim = Claim(record.key());
+    RUNNING.with(|r| r.borrow_mut().insert(claim.0.clone()));
+    (record, claim)
 }
 
 /// Runs (or resumes) the action in `record` with `token` to a link or a problem. The record is
 /// written before the first request and removed on failure; on success it stays until
 /// [`Made::finish`].
-pub async fn run(record: Inflight, mut token: Token) -> Result<Made, Problem> {
+pub async fn run((record, claim): (Inflight, Claim), mut token: Token) -> Result<Made, Problem> {
     let key = record.key();
-    RUNNING.with(|r| r.borrow_mut().insert(key.clone()));
     storage::put(Area::Session, &key, &record).await;
     wasm_bindgen_futures::spawn_local(alarm_at(RESUME_ALARM, now_ms() + RESUME_AFTER_MS));
     let making = record.making();
     let (mut flow, mut step) = CreateFlow::start(Endpoints::for_build(), &record.ids(), &making, now_ms());
-    let result = loop {
+    loop {
         step = match step {
             Step::Send(req) => flow.on_reply(http::send(&req, &token.value).await, now_ms(), js_sys::Math::random()),
             Step::Wait { ms, then } => {
@@ -93,19 +115,17 @@ pub async fn run(record: Inflight, mut token: Token) -> Result<Made, Problem> {
                 if let Some(event_id) = placeholder {
                     wasm_bindgen_futures::spawn_local(delete_placeholder(event_id, token, 0));
                 }
-                break Ok(Made { link, making, record: Some(key.clone()) });
+                return Ok(Made { link, making, claim: Some(claim) });
             }
             Step::Fail { problem, cleanup } => {
                 if let Some(event_id) = cleanup {
                     wasm_bindgen_futures::spawn_local(delete_placeholder(event_id, token, 0));
                 }
                 storage::remove(Area::Session, &key).await;
-                break Err(problem);
+                return Err(problem);
             }
         };
-    };
-    RUNNING.with(|r| r.borrow_mut().remove(&key));
-    result
+    }
 }
 
 /// `chrome.alarms.create`'s `alarmInfo`.
@@ -184,17 +204,18 @@ pub async fn retry_pending_deletes() {
     }
 }
 
-/// The in-flight records no action of this worker instance is running (their worker was stopped).
-/// A record that does not read is removed: it is not ours to understand.
-pub async fn orphans() -> Vec<(String, Inflight)> {
+/// The in-flight records no action of this worker instance is running (their worker was stopped),
+/// each claimed for the caller. A record that does not read is removed: it is not ours to understand.
+pub async fn orphans() -> Vec<(Claim, Inflight)> {
     let mut found = Vec::new();
     for (key, value) in storage::session_all().await {
-        if !key.starts_with(PREFIX) || is_running(&key) {
+        if !key.starts_with(PREFIX) {
             continue;
         }
+        let Some(claim) = Claim::take(key) else { continue };
         match chrome::from_js::<Inflight>(value) {
-            Some(record) => found.push((key, record)),
-            None => storage::remove(Area::Session, &key).await,
+            Some(record) => found.push((claim, record)),
+            None => storage::remove(Area::Session, &claim.0).await,
         }
     }
     found

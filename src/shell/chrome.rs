@@ -152,15 +152,18 @@ pub fn time_zone() -> String {
     get_path(&f.resolved_options().into(), &["timeZone"]).as_string().unwrap_or_else(|| "UTC".into())
 }
 
+/// A promise that resolves (to `undefined`) after `ms` milliseconds.
+pub fn timer(ms: u64) -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, _| {
+        set_timeout(&resolve, ms.min(i32::MAX as u64) as i32);
+    })
+}
+
 /// Resolves after `ms` milliseconds.
 pub async fn sleep(ms: u64) {
-    if ms == 0 {
-        return;
+    if ms > 0 {
+        let _ = JsFuture::from(timer(ms)).await;
     }
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        set_timeout(&resolve, ms.min(i32::MAX as u64) as i32);
-    });
-    let _ = JsFuture::from(p).await;
 }
 
 /// The message of a thrown JS value (`Error.message`, or the value as a string).

@@ -3,8 +3,8 @@
 //! records the focused field and its caret under a nonce), `insertText` when the link is ready. What
 //! their answers mean is `crate::deliver`'s to say.
 
-use super::chrome::{self, get_path, object, to_js};
-use crate::deliver::{insert_outcome, probe_outcome, Miss, PageAnswer};
+use super::chrome::{self, get_path, now_ms, object, to_js};
+use crate::deliver::{insert_outcome, probe_outcome, Miss, PageAnswer, INSERT_START_MS, PAGE_WAIT_MS};
 use js_sys::{Array, Promise};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -46,10 +46,21 @@ impl Running {
 
     /// The page's answer, read strictly (anything unexpected is a failed answer), or
     /// `executeScript`'s rejection.
-    async fn answer(self) -> Result<PageAnswer, String> {
-        let results = JsFuture::from(self.0.map_err(|e| chrome::error_message(&e))?).await.map_err(|e| chrome::error_message(&e))?;
+    /// A page whose main thread never frees, or whose frame goes away mid-script, may leave
+    /// `executeScript` unsettled: after `wait_ms` the answer is `None`.
+    async fn answer(self, wait_ms: u64) -> Option<Result<PageAnswer, String>> {
+        let running = match self.0 {
+            Ok(p) => p,
+            Err(e) => return Some(Err(chrome::error_message(&e))),
+        };
+        let first = Promise::race(&Array::of2(&running, &chrome::timer(wait_ms)));
+        let results = match JsFuture::from(first).await {
+            Ok(r) if r.is_undefined() => return None,
+            Ok(r) => r,
+            Err(e) => return Some(Err(chrome::error_message(&e))),
+        };
         let result = get_path(&Array::from(&results).get(0), &["result"]);
-        Ok(chrome::from_js(result).unwrap_or_default())
+        Some(Ok(chrome::from_js(result).unwrap_or_default()))
     }
 }
 
@@ -58,12 +69,15 @@ pub fn probe(tab_id: i32, frame_id: i32, nonce: &str) -> Running {
     Running::start(tab_id, frame_id, FIND_TARGET.with(JsValue::clone), &[nonce])
 }
 
-/// Whether the probe found a field to type into.
+/// Whether the probe found a field to type into (the page has [`PAGE_WAIT_MS`] more to say).
 pub async fn probed(probe: Running) -> Result<(), Miss> {
-    probe_outcome(probe.answer().await)
+    probe.answer(PAGE_WAIT_MS).await.map_or(Err(Miss::Unresponsive), probe_outcome)
 }
 
-/// Types `text` into the field the probe recorded under `nonce`, once.
+/// Types `text` into the field the probe recorded under `nonce`, once — and not at all if the
+/// page's script starts after [`INSERT_START_MS`]: by then the link has been copied instead.
 pub async fn insert(tab_id: i32, frame_id: i32, text: &str, nonce: &str) -> Result<(), Miss> {
-    insert_outcome(Running::start(tab_id, frame_id, INSERT_TEXT.with(JsValue::clone), &[text, nonce]).answer().await)
+    let deadline = (now_ms() + INSERT_START_MS).to_string();
+    let running = Running::start(tab_id, frame_id, INSERT_TEXT.with(JsValue::clone), &[text, nonce, &deadline]);
+    running.answer(PAGE_WAIT_MS).await.map_or(Err(Miss::Unresponsive), insert_outcome)
 }

@@ -7,8 +7,8 @@
 use super::chrome::{self, error_message, get_auth_token, get_manifest, get_path, remove_cached_auth_token, to_js};
 use super::http;
 use super::storage::{self, Area};
-use crate::auth::{account_key, authorization_url, classify_flow_error, form, parse_redirect, Account, AccountChoice, Prompt, Via, WebSession};
-use crate::calendar::SCOPE;
+use crate::auth::{account_key, sendable_token, authorization_url, classify_flow_error, form, parse_redirect, Account, AccountChoice, Prompt, Via, WebSession};
+use crate::calendar::{MEET_SCOPE, SCOPE};
 use crate::endpoints::Endpoints;
 use crate::errors::{classify_token_error, Problem};
 use serde::{Deserialize, Serialize};
@@ -107,7 +107,14 @@ async fn chrome_token(interactive: bool, scope: &str) -> Result<String, Problem>
         // Granular consent: signed in, but the Calendar box was left unticked.
         return Err(Problem::ScopeRefused);
     }
-    token.filter(|t| !t.is_empty()).ok_or(Problem::NotSignedIn)
+    let token = token.filter(|t| !t.is_empty()).ok_or(Problem::NotSignedIn)?;
+    if !sendable_token(&token) {
+        // The browser would refuse to send it (and say only "failed to fetch"): drop it, so the
+        // next sign-in gets another.
+        uncache(&token).await;
+        return Err(Problem::NotSignedIn);
+    }
+    Ok(token)
 }
 
 /// A token for `scope` (Calendar, or Meet for spaces). `interactive` only for a user gesture.
@@ -203,8 +210,10 @@ pub async fn renew(stale: &Token) -> Result<Token, Problem> {
             chrome_token(false, stale.scope).await.map(|value| Token::new(value, Via::Chrome, stale.scope, None))
         }
         Via::Web => {
+            // The account is read before the stale session goes: it is the silent flow's login_hint.
+            let login_hint = email().await.ok_or(Problem::NotSignedIn)?;
             storage::remove(Area::Session, WEB_SESSION).await;
-            web_token(false, stale.scope).await
+            web_flow(false, Prompt::Silent { login_hint }, stale.scope).await
         }
     }
 }
@@ -244,9 +253,13 @@ pub async fn sign_out() {
         revoke(&s.token).await;
     }
     if chrome_client() {
-        if let Ok(t) = chrome_token(false, SCOPE).await {
-            revoke(&t).await;
-            uncache(&t).await;
+        // Chrome caches one token per scope set: the Calendar one and, if Meet spaces were used,
+        // the Meet one.
+        for scope in [SCOPE, MEET_SCOPE] {
+            if let Ok(t) = chrome_token(false, scope).await {
+                revoke(&t).await;
+                uncache(&t).await;
+            }
         }
     }
     storage::remove(Area::Session, WEB_SESSION).await;

@@ -116,7 +116,8 @@ async fn tell_failure(destination: &Destination, problem: Problem) {
 /// event is deleted and the user told.
 pub async fn resume_orphans() {
     let mut waiting = false;
-    for (key, mut record) in action::orphans().await {
+    for (claim, mut record) in action::orphans().await {
+        let key = claim.key().to_owned();
         match record.when_orphaned(now_ms()) {
             Orphan::GiveUp { tell } => {
                 storage::remove(Area::Session, &key).await;
@@ -138,7 +139,7 @@ pub async fn resume_orphans() {
                     continue;
                 };
                 let destination = record.destination.clone();
-                match action::run(record, token).await {
+                match action::run((record, claim), token).await {
                     Ok(made) => {
                         let source = if matches!(destination, Destination::Page { .. }) { Source::Page } else { Source::Popup };
                         hand_over(made, &destination, Ok(()), &storage::settings().await, source).await;

@@ -65,6 +65,8 @@ async fn make() {
     let account = token.account.clone();
     let Ok(made) = action::run(action::new_record(&making, Destination::Warm {}), token).await else { return };
     made.finish().await;
+    // In turn, like `take`: a trigger taking the kept link meanwhile never removes this one unseen.
+    let _turn = storage::turn().await;
     if GENERATION.with(Cell::get) == generation {
         let warm = WarmLink { url: made.link.as_str().to_owned(), account, kind, made_ms: now_ms() };
         storage::put(Area::Session, warm::KEY, &warm).await;
