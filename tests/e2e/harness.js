@@ -74,7 +74,7 @@ export async function openPage(browser, name) {
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `fn` until it returns a truthy value (or throws after `timeout` ms). */
-export async function waitFor(fn, { timeout = 10_000, interval = 50, what = 'condition' } = {}) {
+export async function waitFor(fn, { timeout = 20_000, interval = 50, what = 'condition' } = {}) {
   const end = Date.now() + timeout;
   for (;;) {
     const v = await fn();
@@ -218,19 +218,25 @@ export function variant(edit) {
  * removeCachedAuthToken moves to the next one (as Chrome's cache would mint a new token).
  * `reject` makes getAuthToken fail with that message. Calls are recorded in self.__identity.
  */
-export async function stubIdentity(sw, { tokens = [TOKEN], grantedScopes = [SCOPE], reject = null } = {}) {
-  await sw.evaluate(({ tokens, grantedScopes, reject }) => {
+export async function stubIdentity(sw, { tokens = [TOKEN], grantedScopes = [SCOPE], reject = null, byScope = null } = {}) {
+  await sw.evaluate(({ tokens, grantedScopes, reject, byScope }) => {
     const rec = (self.__identity = { get: [], removed: [], index: 0 });
     chrome.identity.getAuthToken = async (details) => {
       rec.get.push(details);
       if (reject) throw new Error(reject);
+      // byScope: Chrome's cache holds one token per scope set ({scope: token}).
+      if (byScope) {
+        const token = byScope[details.scopes[0]];
+        if (!token || rec.removed.includes(token)) throw new Error('OAuth2 not granted or revoked.');
+        return { token, grantedScopes: [details.scopes[0]] };
+      }
       return { token: tokens[Math.min(rec.index, tokens.length - 1)], grantedScopes };
     };
     chrome.identity.removeCachedAuthToken = async ({ token }) => {
       rec.removed.push(token);
       rec.index++;
     };
-  }, { tokens, grantedScopes, reject });
+  }, { tokens, grantedScopes, reject, byScope });
 }
 
 export const identityCalls = (sw) => sw.evaluate(() => self.__identity);

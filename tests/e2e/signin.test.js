@@ -146,9 +146,19 @@ test('Calendar scope unticked in the web flow → message, no link, no re-prompt
   assert.equal(r.problem, message('problem_scopeRefused'));
   assert.equal((await fake.calls()).inserts.length, 0);
   const prompts = (await authRequests()).length;
-  // Background work (a cleanup alarm, a resume) never prompts.
+  // Background work (a cleanup alarm, a resume) never prompts: here a resume has an action to
+  // finish (a record as a stopped worker leaves it), so it does ask for a token — without a page.
+  const id = 'b'.repeat(32);
+  await browser.sw.evaluate((id) => chrome.storage.session.set({ [`inflight.${id}`]: {
+    eventId: id, requestId: 'r', title: 'Google Meet', timeZone: 'UTC', startMs: Date.now(), durationMin: 30,
+    destination: { kind: 'popup' }, startedMs: Date.now(), resumes: 0,
+  } }), id);
   await browser.sw.evaluate(() => meetlink.onWorkerStart());
-  assert.equal((await authRequests()).length, prompts);
+  const record = await browser.sw.evaluate((id) => chrome.storage.session.get(`inflight.${id}`), id);
+  assert.equal(record[`inflight.${id}`]?.resumes, 1, 'the resume ran, and waits for a token it may not prompt for');
+  assert.equal((await authRequests()).length, prompts, 'no sign-in page');
+  assert.equal((await fake.calls()).inserts.length, 0);
+  await browser.sw.evaluate((id) => chrome.storage.session.remove(`inflight.${id}`), id);
   await page.close();
 });
 
@@ -210,5 +220,81 @@ test('sign out revokes at Google and empties the session', async () => {
   const info = await fetch(`http://127.0.0.1:${process.env.MEETLINK_FAKE_PORT || 7357}/tokeninfo?access_token=${token}`);
   assert.equal(info.status, 400);
   assert.equal(await page.locator('#account-label').textContent(), message('accountNone'));
+  await page.close();
+});
+
+test('a 401 on the web sign-in renews it silently for the same account, without signing the user out', async () => {
+  await unavailable('The user turned off browser signin');
+  const page = await openPopup(browser);
+  const first = await createFromPopup(page);
+  assert.match(first.link, MEET);
+  await fake.faults({ match: 'insert', status: 401, reason: 'authError' });
+  const r = await createFromPopup(page);
+  assert.equal(r.problem, null, r.problem);
+  assert.match(r.link, MEET);
+  const auths = await authRequests();
+  assert.equal(auths.length, 2);
+  assert.equal(auths[1].query.prompt, 'none', 'no window');
+  assert.equal(auths[1].query.login_hint, 'me@example.com');
+  const { inserts } = await fake.calls();
+  assert.equal(inserts.length, 3);
+  assert.notEqual(inserts[2].token, inserts[1].token, 'the renewed token');
+  const session = (await browser.sw.evaluate(() => chrome.storage.session.get('webSession'))).webSession;
+  assert.equal(session.token, inserts[2].token);
+  assert.equal(session.email, 'me@example.com', 'still signed in, as the same account');
+  await page.close();
+});
+
+test('expires_in near the top of u64 does not make the token expire at once: one sign-in for many links', async () => {
+  // 18446744073709552 s is 2^64 ms + 384 ms: wrapped, it expired 384 ms after sign-in.
+  await fake.config({ auth: { expires_in: 18446744073709552 } });
+  await unavailable('The user turned off browser signin');
+  const page = await openPopup(browser);
+  for (let i = 0; i < 3; i++) assert.match((await createFromPopup(page)).link, MEET);
+  assert.equal((await authRequests()).length, 1, 'signed in once');
+  const session = (await browser.sw.evaluate(() => chrome.storage.session.get('webSession'))).webSession;
+  assert.ok(session.expiresAtMs > Date.now() + 3600_000, `valid for more than an hour (${session.expiresAtMs})`);
+  await page.close();
+});
+
+for (const path of ['web', 'chrome']) {
+  test(`a token the browser refuses to send (CR/LF) is a sign-in problem, dropped, never "offline" (${path})`, async () => {
+    const bad = 'ya29.bad\r\nX-Injected: 1';
+    if (path === 'web') {
+      await fake.config({ auth: { token: bad } });
+      await unavailable('The user turned off browser signin');
+    } else {
+      await stubIdentity(browser.sw, { tokens: [bad] });
+    }
+    const page = await openPopup(browser);
+    const r = await createFromPopup(page);
+    assert.equal(r.problem, message('problem_notSignedIn'));
+    assert.equal((await fake.calls()).inserts.length, 0, 'nothing sent to Google with it');
+    if (path === 'web') {
+      assert.equal((await browser.sw.evaluate(() => chrome.storage.session.get('webSession'))).webSession, undefined, 'not kept');
+    } else {
+      const { removed } = await identityCalls(browser.sw);
+      assert.ok(removed.length >= 1 && removed.every((t) => t === bad), "dropped from Chrome's cache");
+      // Once Chrome has a good token, the next click makes a link.
+      await stubIdentity(browser.sw);
+      assert.match((await createFromPopup(page)).link, MEET);
+    }
+    await page.close();
+  });
+}
+
+test('sign out (Chrome path) revokes and uncaches the Meet-scope token as well as the Calendar one', async () => {
+  const MEET_SCOPE = 'https://www.googleapis.com/auth/meetings.space.created';
+  const tokens = { [CAL]: 'ya29.calendar-token', [MEET_SCOPE]: 'ya29.meet-token' };
+  for (const [scope, token] of Object.entries(tokens)) {
+    await fetch(`http://127.0.0.1:${process.env.MEETLINK_FAKE_PORT || 7357}/_fake/tokens`, { method: 'POST', body: JSON.stringify({ token, scopes: [scope] }) });
+  }
+  await stubIdentity(browser.sw, { byScope: tokens });
+  const page = await openPopup(browser);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await waitFor(async () => (await page.locator('#status').textContent()) === message('signedOut'), { what: 'signed out' });
+  const revoked = (await fake.log()).filter((r) => r.path === '/revoke').map((r) => decodeURIComponent(r.body.replace(/^token=/, '')));
+  assert.deepEqual(revoked.sort(), Object.values(tokens).sort());
+  assert.deepEqual((await identityCalls(browser.sw)).removed.sort(), Object.values(tokens).sort());
   await page.close();
 });
