@@ -36,6 +36,17 @@ let seq = 0;
 const changedAt = new Map(); // setting -> sequence number of the user's latest change
 const answeredAt = new Map(); // setting -> the latest change the worker has answered for
 const unsaved = (name) => (changedAt.get(name) ?? 0) > (answeredAt.get(name) ?? 0);
+// Answers are shown in the order they were asked for: one that comes late (the first read, slow
+// while a save already answered) would show settings older than those shown.
+let asked = 0;
+let shown = 0;
+async function askSettings(message) {
+  const mine = ++asked;
+  const answer = await ask(message);
+  const newest = mine > shown;
+  if (newest) shown = mine;
+  return { answer, newest };
+}
 
 function render({ settings, locked }) {
   if (!unsaved('durationMinutes')) durationOptions(settings.durationMinutes);
@@ -77,10 +88,10 @@ async function save(name) {
   showProblem(null);
   const at = changedAt.get(name) ?? 0;
   try {
-    const answer = await ask({ type: 'saveSettings', changes: { [name]: valueOf(name) } });
+    const { answer, newest } = await askSettings({ type: 'saveSettings', changes: { [name]: valueOf(name) } });
     if (answer?.type !== 'settings') throw new Error('not saved');
     answeredAt.set(name, Math.max(answeredAt.get(name) ?? 0, at));
-    render(answer);
+    if (newest) render(answer);
     setStatus(t('saved'));
   } catch {
     showProblem('unexpected');
@@ -110,7 +121,7 @@ const commands = await chrome.commands.getAll();
 const insert = commands.find((c) => c.name === 'insert-meet-link');
 $('shortcut').textContent = insert?.shortcut ? t('shortcutCurrent', insert.shortcut) : t('shortcutNone');
 
-const state = await ask({ type: 'getSettings' }).catch(() => null);
-if (state?.type === 'settings') render(state);
-else showProblem('unexpected');
+const state = await askSettings({ type: 'getSettings' }).catch(() => null);
+if (state?.answer?.type !== 'settings') showProblem('unexpected');
+else if (state.newest) render(state.answer);
 document.body.dataset.ready = 'true';

@@ -122,7 +122,7 @@ function historyItem(entry) {
     href: entry.url, target: '_blank', rel: 'noopener noreferrer', textContent: code, className: 'code',
   });
   link.setAttribute('aria-label', t('openLinkLabel', code));
-  const details = [when.format(entry.createdMs), entry.title,
+  const details = [when.format(entry.createdMs), shortTitle(entry.title),
     entry.account ?? t('accountBrowser'), t(entry.kind === 'space' ? 'sourceSpace' : 'sourceCalendar')];
   const meta = Object.assign(document.createElement('p'), { className: 'meta', textContent: details.filter(Boolean).join(' · ') });
   const copyButton = Object.assign(document.createElement('button'), { type: 'button', className: 'small', textContent: t('copyButton') });
@@ -144,8 +144,19 @@ function historyItem(entry) {
   return li;
 }
 
+// Stored data is read as the worker reads it (src/history.rs): each entry on its own, one that does
+// not read is left out and the others shown; a title is shown to its first 200 characters.
+const MAX_ENTRIES = 50;
+const MAX_TITLE = 200;
+const readable = (e) => e !== null && typeof e === 'object'
+  && typeof e.url === 'string' && /^https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/.test(e.url)
+  && Number.isSafeInteger(e.createdMs) && e.createdMs >= 0 && !Number.isNaN(new Date(e.createdMs).getTime())
+  && (e.title === undefined || typeof e.title === 'string')
+  && (e.account === undefined || e.account === null || (typeof e.account === 'string' && e.account.length <= 320));
+const shortTitle = (title) => (title && title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE)}…` : title);
+
 function showHistory(entries) {
-  const valid = (Array.isArray(entries) ? entries : []).filter((e) => /^https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/.test(e?.url));
+  const valid = (Array.isArray(entries) ? entries : []).filter(readable).slice(0, MAX_ENTRIES);
   $('history-list').replaceChildren(...valid.map(historyItem));
   $('history-empty').hidden = valid.length > 0;
   $('clear').hidden = valid.length === 0;

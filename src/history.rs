@@ -3,6 +3,7 @@
 //! link finished after a worker restart — is recorded, so none is lost.
 
 use crate::link::MeetLink;
+use crate::settings::MAX_TITLE;
 use crate::settings::LinkSource;
 use serde::{Deserialize, Serialize};
 
@@ -59,6 +60,13 @@ pub fn add(entries: Vec<Entry>, entry: Entry) -> Vec<Entry> {
     }
     out.extend(entries.into_iter().filter(|e| e.url != url && MeetLink::parse(&e.url).is_some()));
     out.truncate(LIMIT);
+    // Storage is not trusted to hold only what this code wrote: a title longer than any this code
+    // writes is cut back when the list is written again.
+    for e in &mut out {
+        if let Some((cut, _)) = e.title.char_indices().nth(MAX_TITLE) {
+            e.title.truncate(cut);
+        }
+    }
     out
 }
 
@@ -112,5 +120,9 @@ mod tests {
         // and the next link keeps them
         let next = add(read, Entry::new(&MeetLink::parse("https://meet.google.com/fff-ffff-fff").unwrap(), Source::Popup, 9));
         assert_eq!(next.len(), 3);
+        // a 200 KB title is cut to the longest this code writes
+        let long: Vec<Entry> = crate::stored::each(json!([{"url": "https://meet.google.com/ggg-gggg-ggg", "createdMs": 5, "source": "page", "title": "é".repeat(100_000)}]));
+        let next = add(long, Entry::new(&MeetLink::parse("https://meet.google.com/fff-ffff-fff").unwrap(), Source::Popup, 9));
+        assert_eq!(next[1].title.chars().count(), MAX_TITLE);
     }
 }

@@ -59,7 +59,7 @@ export function suite({ withPages = false, onLaunch, beforeEachTest, launchOptio
 
 /** Waits until every event the fake holds is deleted: no placeholder left behind. */
 export const allDeleted = () => waitFor(async () => (await fake.events()).every((e) => e.status === 'cancelled'),
-  { what: 'every placeholder deleted', timeout: 15_000 });
+  { what: 'every placeholder deleted', timeout: 30_000 });
 
 /** Opens a fixture page in a new tab; returns {page, tabId}. */
 export async function openPage(browser, name) {
@@ -240,6 +240,41 @@ export async function stubIdentity(sw, { tokens = [TOKEN], grantedScopes = [SCOP
 }
 
 export const identityCalls = (sw) => sw.evaluate(() => self.__identity);
+
+/**
+ * Records every request the worker starts, as it starts it (`fetch` called): what it has not asked
+ * for by the time an action is over, it never will — no fixed wait needed to show it.
+ */
+export const recordRequests = (sw) => sw.evaluate(() => {
+  if (!self.__requests) {
+    const send = self.fetch.bind(self);
+    self.__requests = [];
+    self.fetch = (input, init) => {
+      const method = init?.method ?? (typeof input === 'string' ? 'GET' : input.method);
+      self.__requests.push(`${method} ${typeof input === 'string' ? input : input.url}`);
+      return send(input, init);
+    };
+  }
+  self.__requests.length = 0;
+});
+export const requestsSeen = (sw) => sw.evaluate(() => self.__requests.slice());
+
+/** Records the worker's executeScript calls from now on; [`scriptsSettled`] says which have answered. */
+export const watchScripts = (sw) => sw.evaluate(() => {
+  if (!self.__scripts) {
+    const run = chrome.scripting.executeScript.bind(chrome.scripting);
+    self.__scripts = [];
+    chrome.scripting.executeScript = (...args) => {
+      const entry = { settled: false };
+      self.__scripts.push(entry);
+      const p = run(...args);
+      p.then(() => { entry.settled = true; }, () => { entry.settled = true; });
+      return p;
+    };
+  }
+  self.__scripts.length = 0;
+});
+export const scriptsSettled = (sw) => sw.evaluate(() => self.__scripts.map((s) => s.settled));
 
 /** Stops the extension's service worker the way Chrome does when it idles it out. */
 export async function stopWorker(browser) {

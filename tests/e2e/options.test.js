@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   suite, fake, allDeleted, popupLink, openOptions, settingsOf, stubIdentity, identityCalls,
-  sleep, waitFor, SCOPE,
+  recordRequests, requestsSeen, waitFor, SCOPE,
 } from './harness.js';
 
 const ZONE = 'America/New_York';
@@ -48,6 +48,7 @@ test('title, length and "keep it": a real event from now for that length in the 
   await page.close();
 
   const t0 = Date.now();
+  await recordRequests(browser.sw);
   const link = await popupLink(browser);
   const { inserts } = await fake.calls();
   const body = inserts[0].body;
@@ -56,9 +57,13 @@ test('title, length and "keep it": a real event from now for that length in the 
   assert.deepEqual([body.start.timeZone, body.end.timeZone], [ZONE, ZONE]);
   assert.equal(Date.parse(body.end.dateTime) - Date.parse(body.start.dateTime), 45 * 60_000);
   assert.ok(Math.abs(Date.parse(body.start.dateTime) - t0) < 60_000, 'starts now');
-  await sleep(1500);
+  // Done: the link is in the history, the action's record gone. A placeholder's delete starts
+  // before the link is even shown; none was ever started.
+  await waitFor(async () => (await browser.sw.evaluate(() => chrome.storage.local.get('history'))).history?.[0]?.url === link, { what: 'recorded' });
+  await waitFor(async () => !Object.keys(await browser.sw.evaluate(() => chrome.storage.session.get(null))).some((k) => k.startsWith('inflight.')), { what: 'action over' });
+  assert.deepEqual((await requestsSeen(browser.sw)).filter((r) => r.startsWith('DELETE')), [], 'a kept event is not deleted');
   const { deletes } = await fake.calls();
-  assert.equal(deletes.length, 0, 'a kept event is not deleted');
+  assert.equal(deletes.length, 0);
   const events = await fake.events();
   assert.equal(events.length, 1);
   assert.equal(events[0].status, 'confirmed');
@@ -146,5 +151,44 @@ test('settings messages are validated: malformed ones refused, out-of-range valu
   assert.equal(r.settings.title, 'Google Meet', 'an empty title means the default');
   const stored = await browser.sw.evaluate(() => chrome.storage.local.get('settings'));
   assert.equal(JSON.stringify(stored).includes('ya29'), false);
+  await page.close();
+});
+
+test('changes made before the page shows the settings in effect stand: never reverted by a late first answer', async () => {
+  await browser.sw.evaluate(() => chrome.storage.local.set({ settings: { warmLink: false, title: 'Stored title' } }));
+  // The first read of the settings (the page's getSettings) answers only when the test says so.
+  await browser.sw.evaluate(() => {
+    const get = chrome.storage.managed.get.bind(chrome.storage.managed);
+    let release;
+    self.__gate = new Promise((r) => { release = r; });
+    self.__release = release;
+    let first = true;
+    chrome.storage.managed.get = async (...args) => {
+      if (first) { first = false; await self.__gate; }
+      return get(...args);
+    };
+  });
+  const page = await browser.context.newPage();
+  await page.addInitScript(() => {
+    window.__answers = 0;
+    const send = chrome.runtime.sendMessage.bind(chrome.runtime);
+    chrome.runtime.sendMessage = (...args) => send(...args).finally(() => { window.__answers++; });
+  });
+  await page.goto(`chrome-extension://${browser.id}/options.html`);
+  await page.waitForSelector('body[data-ready]');
+  // The user acts at once: a title typed (and the field left), "keep it" chosen.
+  await page.getByLabel('Meeting title').fill('Mine');
+  await page.getByLabel('Meeting title').blur();
+  await page.getByLabel('Keep it in my calendar, from now for the length above').check();
+  await waitFor(async () => {
+    const s = (await browser.sw.evaluate(() => chrome.storage.local.get('settings'))).settings;
+    return s.title === 'Mine' && s.keepEvent === true;
+  }, { what: 'both saved' });
+  await browser.sw.evaluate(() => self.__release());
+  // Every answer is in — the late first one too — and the page still shows what the user chose.
+  await waitFor(async () => (await page.evaluate(() => window.__answers)) >= 3, { what: 'every answer, the late one included' });
+  assert.equal(await page.getByLabel('Meeting title').inputValue(), 'Mine');
+  assert.equal(await page.getByLabel('Keep it in my calendar, from now for the length above').isChecked(), true);
+  assert.equal((await settingsOf(page)).settings.title, 'Mine');
   await page.close();
 });

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  fake, stubIdentity, readClipboard, waitFor, openPopup, createFromPopup, suite, openPage, allDeleted, stopWorker as stop, MEET, TOKEN,
+  fake, stubIdentity, readClipboard, waitFor, openPopup, createFromPopup, suite, openPage, allDeleted, stopWorker as stop, message, pages, watchScripts as watch, scriptsSettled, MEET, TOKEN,
 } from './harness.js';
 
 const ALL = new RegExp(MEET.source, 'g');
@@ -62,7 +62,7 @@ test('worker stopped during a popup action: the popup waits for the resumed link
   await waitFor(async () => (await fake.calls()).inserts.length === 1, { what: 'insert sent' });
   await stopWorker();
   await waitFor(async () => (await fake.events()).length === 1, { what: 'the first insert lands' });
-  await stubIdentity(browser.sw).catch(async () => { await popup.waitForTimeout(300); await stubIdentity(browser.sw); });
+  await waitFor(() => stubIdentity(browser.sw).then(() => true, () => false), { what: 'the woken worker takes the token stand-in' });
   await browser.sw.evaluate(() => meetlink.onWorkerStart());
   await popup.waitForSelector('#result:not([hidden])', { timeout: 20_000 });
   const link = await popup.locator('#link').getAttribute('href');
@@ -187,6 +187,11 @@ test("a page's postMessage and runtime.sendMessage attempts change nothing", asy
   const result = await page.evaluate(async (id) => {
     window.postMessage({ type: 'createLink' }, '*');
     window.postMessage({ type: 'getState' }, '*');
+    // Messages are dispatched in order: once this one arrives, every listener has seen the two above.
+    await new Promise((resolve) => {
+      window.addEventListener('message', (e) => { if (e.data === 'barrier') resolve(); });
+      window.postMessage('barrier', '*');
+    });
     const out = { hasRuntime: typeof chrome !== 'undefined' && !!chrome.runtime?.sendMessage };
     if (out.hasRuntime) {
       out.answer = await new Promise((resolve) => {
@@ -196,9 +201,9 @@ test("a page's postMessage and runtime.sendMessage attempts change nothing", asy
     }
     return out;
   }, browser.id);
-  await page.waitForTimeout(500);
   assert.equal((await fake.log()).length, 0, 'no request reached Google');
-  assert.ok(!result.answer || !/meet\.google\.com/.test(JSON.stringify(result.answer)), JSON.stringify(result));
+  // No `externally_connectable`: a web page cannot even address the extension.
+  assert.deepEqual(result, { hasRuntime: false });
   // A sender that is not our page (a content script or a web origin) is rejected by the worker itself.
   const answer = await browser.sw.evaluate((id) => meetlink.onMessage({ type: 'createLink' },
     { id, origin: 'https://evil.example', url: 'https://evil.example/', tab: { id: 1 }, frameId: 0 }), browser.id);
@@ -244,4 +249,125 @@ test('the token never leaves the worker: not in executeScript arguments, message
   assert.equal((await fake.calls()).inserts.at(-1).token, SECRET, 'the token was used, for Google only');
   await popup.close();
   await page.close();
+});
+
+const watchScripts = () => watch(browser.sw);
+const scripts = () => scriptsSettled(browser.sw);
+const clearNotices = () => browser.sw.evaluate(() => chrome.notifications.getAll().then((a) => Promise.all(Object.keys(a).map((n) => chrome.notifications.clear(n)))));
+const noticeCount = async () => Object.keys(await browser.sw.evaluate(() => chrome.notifications.getAll())).length;
+const tabTitle = (tabId) => browser.sw.evaluate((tabId) => chrome.action.getTitle({ tabId }), tabId);
+async function clipboardEmpty() {
+  const p = await browser.context.newPage();
+  await p.goto(pages.url('textarea.html'));
+  await p.evaluate(() => navigator.clipboard.writeText(''));
+  await p.close();
+}
+
+/** Starts a shortcut in `page`'s field, and blocks the page's main thread for `ms` once the probe has answered. */
+async function shortcutIntoBusyPage(page, tabId, ms) {
+  await watchScripts();
+  await clearNotices();
+  await fake.config({ latency_ms: 800 });
+  const pending = browser.sw.evaluate((tabId) => meetlink.onCommand('insert-meet-link', { id: tabId }), tabId);
+  await waitFor(async () => (await scripts())[0] === true, { what: 'the probe answered' });
+  await page.evaluate((ms) => { setTimeout(() => { const end = Date.now() + ms; while (Date.now() < end); }, 0); }, ms);
+  return pending;
+}
+
+test('the resume alarm and a second wake while a link is delivered into a busy page: one delivery, nothing run twice', { timeout: 60_000 }, async () => {
+  const { page, tabId } = await open('textarea.html');
+  await page.locator('#field').click();
+  await clipboardEmpty();
+  const pending = await shortcutIntoBusyPage(page, tabId, 5000);
+  await waitFor(async () => (await scripts()).length === 2, { what: 'the insertion sent to the busy page' });
+  // The page is busy; the link is made; its record stays until it is delivered. The resume alarm
+  // fires now, and the worker is woken again, both at once.
+  await browser.sw.evaluate(() => Promise.all([meetlink.onAlarm({ name: 'meetlink-resume' }), meetlink.onWorkerStart()]));
+  await pending;
+  const links = (await page.locator('#field').inputValue()).match(ALL) ?? [];
+  assert.equal(links.length, 1, 'typed once');
+  assert.equal(await noticeCount(), 0, 'no "copied" notice');
+  assert.equal(await readClipboard(browser), '', 'nothing copied');
+  assert.equal(await tabTitle(tabId), message('badgeInserted'));
+  const { inserts, gets } = await fake.calls();
+  assert.equal(inserts.length, 1, 'no second insert');
+  assert.equal(gets.length, 0, 'no GET');
+  assert.equal((await fake.events()).length, 1);
+  await allDeleted();
+  await page.close();
+});
+
+test('a page busy past the insertion deadline: the link is copied with a notice that says so, and never typed late', { timeout: 60_000 }, async () => {
+  const { page, tabId } = await open('textarea.html');
+  await page.locator('#field').click();
+  const before = await page.locator('#field').inputValue();
+  await clipboardEmpty();
+  const started = Date.now();
+  await (await shortcutIntoBusyPage(page, tabId, 15_000));
+  assert.ok(Date.now() - started < 25_000, 'the worker stopped waiting');
+  assert.equal(await tabTitle(tabId), message('copied_unresponsive'));
+  assert.equal(await noticeCount(), 1);
+  assert.match(await readClipboard(browser), new RegExp(`^${MEET.source}$`));
+  await page.evaluate(() => 1); // the page is free again, and has run the late insertion
+  await waitFor(async () => (await scripts()).every(Boolean), { what: 'the late insertion ran' });
+  assert.equal(await page.locator('#field').inputValue(), before, 'nothing typed late');
+  await allDeleted();
+  await page.close();
+});
+
+test('an editor in a same-origin frame that cancels beforeinput and removes its frame: told at once, not after half a minute', { timeout: 60_000 }, async () => {
+  const { page, tabId } = await open('frame-vanish.html');
+  await page.frameLocator('#frame').locator('#field').click();
+  await clearNotices();
+  const started = Date.now();
+  await browser.sw.evaluate((tabId) => meetlink.onCommand('insert-meet-link', { id: tabId }), tabId);
+  const took = Date.now() - started;
+  assert.equal(await tabTitle(tabId), message('copied_refused'));
+  assert.ok(took < 8000, `settled in ${took} ms`);
+  assert.match(await readClipboard(browser), new RegExp(`^${MEET.source}$`));
+  const { inserts, gets } = await fake.calls();
+  assert.deepEqual([inserts.length, gets.length], [1, 0], 'nothing run again');
+  await allDeleted();
+  await page.close();
+});
+
+test('a page that moves the re-focus to another field gets the link in neither: copied, "focus moved"', async () => {
+  const { page, tabId } = await open('focus-thief.html');
+  await page.locator('#field').click();
+  await page.evaluate(() => document.getElementById('field').setSelectionRange(5, 5));
+  await watchScripts();
+  await clearNotices();
+  await fake.config({ latency_ms: 1500 });
+  const pending = browser.sw.evaluate((tabId) => meetlink.onCommand('insert-meet-link', { id: tabId }), tabId);
+  await waitFor(async () => (await scripts())[0] === true, { what: 'the field recorded' });
+  // Focus leaves the fields (MeetLink will put it back to type), and the page sends it elsewhere.
+  await page.locator('h1').click();
+  await page.evaluate(() => { window.steal = true; });
+  await pending;
+  assert.equal(await page.locator('#field').inputValue(), 'Hello world', 'not typed where it was');
+  assert.equal(await page.locator('#other').inputValue(), '', 'not typed where the page moved focus');
+  assert.equal(await tabTitle(tabId), message('copied_focusMoved'));
+  assert.match(await readClipboard(browser), new RegExp(`^${MEET.source}$`));
+  await allDeleted();
+  await page.close();
+});
+
+test('ids from storage reach no URL unchecked: an in-flight record or pending delete with a path for an id is dropped, never sent', async () => {
+  const evil = '../../../users/me/calendarList/primary';
+  await browser.sw.evaluate((evil) => Promise.all([
+    chrome.storage.session.set({ 'inflight.x': {
+      eventId: evil, requestId: 'r', title: 'Google Meet', timeZone: 'UTC', startMs: Date.now(), durationMin: 30,
+      destination: { kind: 'popup' }, startedMs: Date.now() - 11 * 60_000, resumes: 0 } }),
+    chrome.storage.local.set({ pendingDeletes: [{ eventId: evil, attempts: 0, nextAtMs: 0 }, { eventId: 'c'.repeat(32), attempts: 0, nextAtMs: 0 }] }),
+  ]), evil);
+  await browser.sw.evaluate(() => meetlink.onWorkerStart());
+  await browser.sw.evaluate(() => meetlink.onAlarm({ name: 'meetlink-cleanup' }));
+  // The well-formed one is deleted (404 from the fake: gone); the other never becomes a request.
+  await waitFor(async () => (await fake.log()).some((r) => r.method === 'DELETE'), { what: 'the valid pending delete sent' });
+  const log = await fake.log();
+  assert.deepEqual(log.filter((r) => r.method === 'DELETE').map((r) => r.path), [`/calendar/v3/calendars/primary/events/${'c'.repeat(32)}`]);
+  assert.ok(!log.some((r) => r.path.includes('calendarList') || r.path.includes('..')), JSON.stringify(log.map((r) => r.path)));
+  assert.deepEqual(Object.keys(await browser.sw.evaluate(() => chrome.storage.session.get(null))).filter((k) => k.startsWith('inflight.')), [], 'the record is dropped');
+  await waitFor(async () => (await browser.sw.evaluate(() => chrome.storage.local.get('pendingDeletes'))).pendingDeletes?.length === 0,
+    { what: 'no pending delete kept, the unreadable one included' });
 });

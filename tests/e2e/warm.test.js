@@ -112,6 +112,8 @@ test('the setting turns it off: the kept link is discarded and none is made ahea
   await options.close();
   const inserts = (await fake.calls()).inserts.length;
   await popupLink(browser);
+  // Nothing to wait for when nothing happens: a window (its replenish would have sent its insert
+  // within a few storage reads) long enough for a loaded machine.
   await sleep(1500);
   assert.equal((await fake.calls()).inserts.length, inserts + 1, 'one link, nothing made ahead');
   assert.equal(await kept(), null);
@@ -122,7 +124,8 @@ test('making it fails: nothing kept, nothing left behind, the next click takes t
   await fake.faults({ match: 'insert', status: 500, reason: 'backendError', times: 5 });
   await openPopup(browser).then((p) => p.close());
   await waitFor(async () => (await fake.calls()).inserts.length >= 5, { what: 'the warm attempt retried', timeout: 30_000 });
-  await sleep(500);
+  // The attempt is over when its record is gone (removed on failure).
+  await waitFor(async () => !Object.keys(await browser.sw.evaluate(() => chrome.storage.session.get(null))).some((k) => k.startsWith('inflight.')), { what: 'the warm attempt given up' });
   assert.equal(await kept(), null);
   const link = await popupLink(browser);
   assert.match(link, MEET);
@@ -143,4 +146,41 @@ test('worker stopped while a warm link is made: its placeholder is deleted on th
   await allDeleted();
   const notes = await browser.sw.evaluate(() => chrome.notifications.getAll());
   assert.deepEqual(Object.keys(notes), [], 'nobody was waiting for it, so nobody is told');
+});
+
+test('a warm link finished while a trigger takes the kept one is written in turn: never removed unseen', { timeout: 60_000 }, async () => {
+  // The kept link is for another account, so the click makes its own and a new one is made ahead.
+  await browser.sw.evaluate(() => chrome.storage.session.set({ warmLink: {
+    url: 'https://meet.google.com/aaa-bbbb-ccc', account: 'web:other@example.com', kind: 'calendar', madeMs: Date.now() } }));
+  // The trigger's read of the kept link answers late — after the warm link being made is written,
+  // if anything may write it meanwhile (or after 3 s) — with what was kept when it asked.
+  await browser.sw.evaluate(() => {
+    const get = chrome.storage.session.get.bind(chrome.storage.session);
+    const set = chrome.storage.session.set.bind(chrome.storage.session);
+    self.__warmWrites = 0;
+    self.__slowTake = false;
+    chrome.storage.session.set = (items) => { if (items && 'warmLink' in items) self.__warmWrites++; return set(items); };
+    chrome.storage.session.get = async (keys) => {
+      const answer = await get(keys);
+      if (keys !== 'warmLink' || !self.__slowTake) return answer;
+      self.__slowTake = false;
+      const writes = self.__warmWrites;
+      for (let waited = 0; self.__warmWrites === writes && waited < 3000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      return answer;
+    };
+  });
+  await fake.config({ latency_ms: 1000 });
+  const popup = await openPopup(browser); // makes one ahead
+  await waitFor(async () => (await fake.calls()).inserts.length === 1, { what: 'the link ahead is being made' });
+  await browser.sw.evaluate(() => { self.__slowTake = true; });
+  const r = await createFromPopup(popup);
+  assert.match(r.link, MEET);
+  await waitFor(async () => (await kept())?.account === 'chrome', { what: 'a link kept for this account' });
+  await allDeleted();
+  // Every link made is the one the user got, in the history, or the one kept: none was lost.
+  const { history } = await browser.sw.evaluate(() => chrome.storage.local.get('history'));
+  const accounted = new Set([...history.map((e) => e.url), (await kept()).url]);
+  const made = (await fake.events()).map((e) => e.hangoutLink);
+  for (const link of made) assert.ok(accounted.has(link), `${link} was made and lost (${made.length} made)`);
+  await popup.close();
 });

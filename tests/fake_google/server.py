@@ -19,6 +19,7 @@ Test control lives under /_fake/ (never a Google path):
   POST /_fake/tokens   {...}        register an access token {token, scopes, email, expires_in}
   GET  /_fake/log                   every request received, in order
   GET  /_fake/events                every event, deleted ones included (status "cancelled")
+  GET  /_fake/spaces                every Meet space made, by name
 
 Run by hand:  python3 tests/fake_google/server.py --port 7357   (or ./build.sh fake)
 Standard library only, so nothing is installed to run it.
@@ -654,6 +655,9 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_fake/events" and method == "GET":
             with STATE.lock:
                 return self.reply(200, list(STATE.events.values()))
+        if path == "/_fake/spaces" and method == "GET":
+            with STATE.lock:
+                return self.reply(200, STATE.spaces)
         return self.reply(404, {"error": "unknown control endpoint"})
 
 
