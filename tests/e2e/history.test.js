@@ -122,6 +122,33 @@ test('the popup is usable by keyboard alone: Enter makes a link, Tab reaches eve
   await popup.close();
 });
 
+test('stored history is read one entry at a time: a malformed one is left out, a 200 KB title is cut, and the next link keeps the rest', async () => {
+  const good = (code, title = 'Kept') => ({ url: `https://meet.google.com/${code}`, createdMs: Date.parse('2026-11-20T10:00:00Z'), source: 'page', title, account: null, kind: 'calendar' });
+  const huge = 'W'.repeat(200_000);
+  await browser.sw.evaluate((h) => chrome.storage.local.set({ history: h, settings: { warmLink: false } }), [
+    good('aaa-aaaa-aaa'),
+    { ...good('bbb-bbbb-bbb'), createdMs: 'yesterday' },
+    { ...good('ccc-cccc-ccc'), createdMs: 1e300 },
+    null,
+    good('ddd-dddd-ddd', huge),
+  ]);
+  const popup = await openPopup(browser);
+  const started = Date.now();
+  await waitFor(async () => (await items(popup).count()) === 2, { what: 'the two entries that read' });
+  assert.ok(Date.now() - started < 5000, `shown in ${Date.now() - started} ms`);
+  assert.deepEqual(await items(popup).locator('a').evaluateAll((as) => as.map((a) => a.textContent)), ['aaa-aaaa-aaa', 'ddd-dddd-ddd']);
+  assert.equal(await popup.locator('#clear').isVisible(), true, '"Clear all" shown');
+  const meta = await items(popup).nth(1).locator('.meta').textContent();
+  assert.ok(meta.includes(`${'W'.repeat(200)}…`) && !meta.includes('W'.repeat(201)), `title cut: ${meta.length} characters`);
+  // The next link's history write keeps the entries that read, with the title cut.
+  const r = await createFromPopup(popup);
+  await waitFor(async () => (await items(popup).count()) === 3, { what: 'the new link listed' });
+  const { history } = await browser.sw.evaluate(() => chrome.storage.local.get('history'));
+  assert.deepEqual(history.map((e) => e.url), [r.link, good('aaa-aaaa-aaa').url, good('ddd-dddd-ddd').url]);
+  assert.equal(history[2].title.length, 200);
+  await popup.close();
+});
+
 // ---- accessibility and the README's screenshots --------------------------------------------------
 const SAMPLE = [
   { url: 'https://meet.google.com/abc-defg-hij', createdMs: Date.parse('2026-11-25T09:30:00Z'), source: 'popup', title: 'Design review', account: 'ana@example.com', kind: 'calendar' },

@@ -175,7 +175,9 @@ test('changes made before the page shows the settings in effect stand: never rev
     chrome.runtime.sendMessage = (...args) => send(...args).finally(() => { window.__answers++; });
   });
   await page.goto(`chrome-extension://${browser.id}/options.html`);
-  await page.waitForSelector('body[data-ready]');
+  // The page takes input (its listeners are on, the shortcut shown) but has no settings yet.
+  await waitFor(async () => (await page.locator('#shortcut').textContent()) !== '', { what: 'the page up' });
+  assert.equal(await page.evaluate(() => document.body.dataset.ready), undefined, 'the first answer has not come');
   // The user acts at once: a title typed (and the field left), "keep it" chosen.
   await page.getByLabel('Meeting title').fill('Mine');
   await page.getByLabel('Meeting title').blur();

@@ -178,8 +178,11 @@ for (const row of rows) {
 // A Meet space has no idempotency key: its create is sent again only where the first provably made
 // nothing (429, 503); after a lost answer or a 500 the user is told, and one space at most exists.
 const spaceRows = [
-  { name: 'connection lost: "offline", not sent again', fault: { kind: 'drop' }, problem: 'offline', creates: 1 },
-  { name: 'connection lost after it was made: not sent again', fault: { kind: 'drop', after: true }, problem: 'offline', creates: 1, spaces: 1 },
+  // Chromium itself resends a request once when a reused keep-alive socket closes with no answer
+  // (its network stack, whatever the method): two drops cover that resend, and MeetLink's own retry
+  // would be a third request, and a link.
+  { name: 'connection lost: "offline", not sent again', fault: { kind: 'drop', times: 2 }, problem: 'offline', creates: [1, 2] },
+  { name: 'connection lost after it was made: not sent again', fault: { kind: 'drop', after: true, times: 2 }, problem: 'offline', creates: [1, 2] },
   { name: '500: "server error", not sent again', fault: { status: 500 }, problem: 'serverError', creates: 1 },
   { name: '503 once: sent again, a link', fault: { status: 503 }, link: true, creates: 2, spaces: 1 },
   { name: '429 once: sent again, a link', fault: { status: 429 }, link: true, creates: 2, spaces: 1 },
@@ -196,7 +199,9 @@ for (const row of spaceRows) {
     if (row.link) assert.match(r.link, MEET);
     else assert.equal(r.problem, message(`problem_${row.problem}`));
     const { log } = await fake.calls();
-    assert.equal(log.filter((q) => q.method === 'POST' && q.path === '/v2/spaces').length, row.creates, 'spaces.create requests');
+    const creates = log.filter((q) => q.method === 'POST' && q.path === '/v2/spaces').length;
+    const [min, max] = Array.isArray(row.creates) ? row.creates : [row.creates, row.creates];
+    assert.ok(creates >= min && creates <= max, `spaces.create requests: ${creates}, want ${min}..${max}`);
     const spaces = await fake.control('spaces');
     if (row.spaces !== undefined) assert.equal(Object.keys(spaces).length, row.spaces, 'spaces made');
     await page.close();

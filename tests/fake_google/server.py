@@ -177,6 +177,7 @@ class Handler(BaseHTTPRequestHandler):
         data = b""
         if body is not None:
             data = body if isinstance(body, bytes) else json.dumps(body, indent=2).encode()
+        self.record["status"] = status  # answered (the client may have gone: the write then fails)
         self.send_response(status)
         self.cors()
         for k, v in (headers or {}).items():
@@ -187,7 +188,6 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if status != 204:
             self.wfile.write(data)
-        self.record["status"] = status
 
     def drop(self):
         self.record["status"] = "dropped"
