@@ -39,7 +39,8 @@ impl Claim {
     /// Claims `key`, unless this worker is running it already. Synchronous: two resumes started
     /// at once cannot both claim one record.
     fn take(key: String) -> Option<Claim> {
-        RUNNING.with(|r| r.borrow_mut().insert(key.clone())).then_some(Claim(key))
+        // `then`, not `then_some`: a Claim made for nothing would be dropped, and release the key.
+        RUNNING.with(|r| r.borrow_mut().insert(key.clone())).then(|| Claim(key))
     }
 
     /// The claimed record's storage key.
