@@ -43,6 +43,12 @@ impl Claim {
         RUNNING.with(|r| r.borrow_mut().insert(key.clone())).then(|| Claim(key))
     }
 
+    /// Claims a new action's key (fresh ids: nobody holds it).
+    fn new(key: String) -> Claim {
+        RUNNING.with(|r| r.borrow_mut().insert(key.clone()));
+        Claim(key)
+    }
+
     /// The claimed record's storage key.
     pub fn key(&self) -> &str {
         &self.0
@@ -75,8 +81,8 @@ impl Made {
     /// The link has been delivered (or copied): its record is done with (the claim goes with
     /// `self`).
     pub async fn finish(&self) {
-        if let Some(Claim(key)) = &self.claim {
-            storage::remove(Area::Session, key).await;
+        if let Some(claim) = &self.claim {
+            storage::remove(Area::Session, claim.key()).await;
         }
     }
 }
@@ -84,8 +90,7 @@ impl Made {
 /// A new action's record, claimed: fresh ids, what it makes, where its link goes.
 pub fn new_record(making: &Making, destination: Destination) -> (Inflight, Claim) {
     let record = Inflight::new(&ActionIds::from_random(&chrome::random()), making, destination, now_ms());
-    let claim = Claim(record.key());
-    RUNNING.with(|r| r.borrow_mut().insert(claim.0.clone()));
+    let claim = Claim::new(record.key());
     (record, claim)
 }
 
@@ -216,7 +221,7 @@ pub async fn orphans() -> Vec<(Claim, Inflight)> {
         let Some(claim) = Claim::take(key) else { continue };
         match chrome::from_js::<Inflight>(value) {
             Some(record) => found.push((claim, record)),
-            None => storage::remove(Area::Session, &claim.0).await,
+            None => storage::remove(Area::Session, claim.key()).await,
         }
     }
     found

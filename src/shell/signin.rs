@@ -7,7 +7,7 @@
 use super::chrome::{self, error_message, get_auth_token, get_manifest, get_path, remove_cached_auth_token, to_js};
 use super::http;
 use super::storage::{self, Area};
-use crate::auth::{account_key, sendable_token, authorization_url, classify_flow_error, form, parse_redirect, Account, AccountChoice, Prompt, Via, WebSession};
+use crate::auth::{account_key, authorization_url, classify_flow_error, form, parse_redirect, sendable_token, Account, AccountChoice, Prompt, Via, WebSession};
 use crate::calendar::{MEET_SCOPE, SCOPE};
 use crate::endpoints::Endpoints;
 use crate::errors::{classify_token_error, Problem};
