@@ -9,6 +9,8 @@
 
 /** Records the focused editable element under `nonce`. Returns {ok, kind} or {ok: false, reason}. */
 export function findTarget(nonce) {
+  // The PDF viewer can be scripted, but nothing in it can be typed into: say so, not "no field".
+  if (document.contentType === 'application/pdf') return { ok: false, reason: 'restricted' };
   const TEXT_INPUTS = ['text', 'search', 'url', 'email'];
   const isEditable = (el) =>
     ((el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && TEXT_INPUTS.includes(el.type))) && !el.readOnly && !el.disabled) ||

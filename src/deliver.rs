@@ -109,6 +109,7 @@ pub fn probe_outcome(answer: Result<PageAnswer, String>) -> Result<(), Miss> {
         Ok(PageAnswer { ok: true, .. }) => Ok(()),
         Ok(a) => Err(match a.reason.as_deref() {
             Some("crossOriginFrame") => Miss::CrossOriginFrame,
+            Some("restricted") => Miss::Restricted,
             _ => Miss::NoField,
         }),
         Err(message) => Err(script_error(&message)),
@@ -209,6 +210,7 @@ mod tests {
             (ok(), Ok(())),
             (no("noField"), Err(Miss::NoField)),
             (no("crossOriginFrame"), Err(Miss::CrossOriginFrame)),
+            (no("restricted"), Err(Miss::Restricted)),
             (no("something new"), Err(Miss::NoField)),
             (Ok(PageAnswer::default()), Err(Miss::NoField)),
             (err("Cannot access a chrome:// URL"), Err(Miss::Restricted)),

@@ -225,6 +225,9 @@ test('PDF viewer: copied', async () => {
   const tabId = await browser.sw.evaluate(async (u) => (await chrome.tabs.query({}))
     .find((t) => t.url === u || t.pendingUrl === u)?.id, pages.url('sample.pdf'));
   assert.ok(tabId);
+  // The tab shows the PDF (the viewer), not a download.
+  const [{ result: type }] = await browser.sw.evaluate((tabId) => chrome.scripting.executeScript({ target: { tabId }, func: () => document.contentType }), tabId);
+  assert.equal(type, 'application/pdf');
   const r = await trigger('command', tabId);
   await expectCopied(r, 'restricted');
   await page.close();
@@ -238,13 +241,16 @@ test('cross-origin iframe: copied (menu in the frame, and shortcut with focus in
   // The frame id as the menu would report it. Without the webNavigation permission, find it the way
   // the browser tells: a frame that exists but cannot be scripted is refused with "Cannot access",
   // a frame id that does not exist with "No frame with id".
-  const crossId = await browser.sw.evaluate(async (tabId) => {
-    for (let id = 1; id < 50; id++) {
+  // Frame ids are the browser's, counted across the session: look next to the same-origin frame's,
+  // made by the same page load.
+  const sameId = frames.find((f) => f.url.endsWith('frame-inner.html') && f.frameId !== 0).frameId;
+  const crossId = await browser.sw.evaluate(async ([tabId, sameId]) => {
+    for (let id = Math.max(1, sameId - 20); id < sameId + 50; id++) {
       const err = await chrome.scripting.executeScript({ target: { tabId, frameIds: [id] }, func: () => 0 }).then(() => '', (e) => e.message);
       if (/Cannot access/.test(err)) return id;
     }
     return null;
-  }, tabId);
+  }, [tabId, sameId]);
   assert.ok(crossId > 0, 'the cross-origin frame has an id');
   await expectCopied(await trigger('menu', tabId, crossId), 'crossOriginFrame');
   await fake.reset();

@@ -282,7 +282,9 @@ test('the resume alarm and a second wake while a link is delivered into a busy p
   await page.locator('#field').click();
   await clipboardEmpty();
   // The moment the link is handed to the (busy) page, the resume alarm fires and the worker is
-  // woken again, both at once — from inside the worker, so nothing else's timing matters.
+  // woken again, both at once — from inside the worker, so nothing else's timing matters. (On top of
+  // the watch on executeScript, which it puts back.)
+  await watchScripts();
   await browser.sw.evaluate(() => {
     const run = chrome.scripting.executeScript;
     let calls = 0;
