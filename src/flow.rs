@@ -229,7 +229,13 @@ impl CreateFlow {
         Step::Fail { problem, cleanup: self.event_id().filter(|_| self.may_exist).map(str::to_owned) }
     }
 
-    fn retry(&mut self, exhausted: Problem, retry_after: Option<u64>, now_ms: u64, jitter: f64) -> Step {
+    /// Backs off and sends again, or ends with `exhausted`. `made_nothing`: the answer says the
+    /// request was not carried out (a rate limit, a 503). Without that, a Meet space's create is not
+    /// sent again: it has no idempotency key, so a retry could make a second space.
+    fn retry(&mut self, exhausted: Problem, made_nothing: bool, retry_after: Option<u64>, now_ms: u64, jitter: f64) -> Step {
+        if !made_nothing && self.event_id().is_none() {
+            return self.fail(exhausted);
+        }
         let elapsed = now_ms.saturating_sub(self.started_ms);
         match Backoff::ERRORS.delay(self.retries, jitter, retry_after, elapsed) {
             Some(ms) => {
@@ -280,18 +286,15 @@ impl CreateFlow {
     fn decide(&mut self, reply: Reply, now_ms: u64, jitter: f64) -> Step {
         // Any answer to an insert other than a clear refusal may mean the event exists.
         let insert = self.phase == Phase::Insert;
-        let space = self.event_id().is_none();
         match reply {
             Reply::Http { status: 200..=299, body: Body::Event(ev), .. } => {
                 self.may_exist = true;
                 self.on_event(&ev, now_ms, jitter)
             }
-            // A space was made but cannot be read; asking again would make another.
-            Reply::Http { status: 200..=299, .. } if space => self.fail(Problem::ServerError),
             Reply::Http { status: 200..=299, .. } => {
                 // Landed, but unreadable: ask again (an insert retry gets 409 and then GETs).
                 self.may_exist = true;
-                self.retry(Problem::ServerError, None, now_ms, jitter)
+                self.retry(Problem::ServerError, false, None, now_ms, jitter)
             }
             Reply::Http { status, retry_after, body } => {
                 let envelope = match &body {
@@ -306,16 +309,17 @@ impl CreateFlow {
                     }
                     ApiError::Unauthorized => self.fail(Problem::NotSignedIn),
                     ApiError::RateLimited { retry_after_ms } => {
-                        self.retry(Problem::RateLimited, retry_after_ms, now_ms, jitter)
+                        self.retry(Problem::RateLimited, true, retry_after_ms, now_ms, jitter)
                     }
-                    // Only a 503 says a space's create was not carried out (google.rpc UNAVAILABLE).
-                    ApiError::Transient if space && status != 503 => self.fail(Problem::ServerError),
                     ApiError::Transient => {
+                        // An event's cleanup stays cautious even after a 503 (a DELETE of nothing
+                        // costs one request); a space's retry trusts it (google.rpc UNAVAILABLE: not
+                        // carried out).
                         self.may_exist |= insert;
-                        self.retry(Problem::ServerError, None, now_ms, jitter)
+                        self.retry(Problem::ServerError, status == 503, None, now_ms, jitter)
                     }
                     // A 409 to the GET itself is no answer: back off like any other.
-                    ApiError::Duplicate if !insert => self.retry(Problem::ServerError, None, now_ms, jitter),
+                    ApiError::Duplicate if !insert => self.retry(Problem::ServerError, false, None, now_ms, jitter),
                     ApiError::Duplicate => {
                         self.may_exist = true;
                         self.phase = Phase::Get;
@@ -323,22 +327,20 @@ impl CreateFlow {
                     }
                     // A GET of our own id: Calendar may lag behind its own insert (errors guide: 404
                     // can be transient), so back off a little.
-                    ApiError::NotFound if !insert => self.retry(Problem::Unexpected, None, now_ms, jitter),
+                    ApiError::NotFound if !insert => self.retry(Problem::Unexpected, false, None, now_ms, jitter),
                     ApiError::NotFound => self.fail(Problem::NoCalendarAccess),
                     ApiError::Gone => self.fail(Problem::ConferenceFailed),
                     ApiError::Fatal(p) => self.fail(p),
                 }
             }
-            // Whether a lost create reached Google cannot be known: a space is not asked for twice.
-            Reply::Network if space => self.fail(Problem::Offline),
-            Reply::Timeout if space => self.fail(Problem::ServerError),
+            // Whether a lost request reached Google cannot be known.
             Reply::Network => {
                 self.may_exist |= insert;
-                self.retry(Problem::Offline, None, now_ms, jitter)
+                self.retry(Problem::Offline, false, None, now_ms, jitter)
             }
             Reply::Timeout => {
                 self.may_exist |= insert;
-                self.retry(Problem::ServerError, None, now_ms, jitter)
+                self.retry(Problem::ServerError, false, None, now_ms, jitter)
             }
             // Something between MeetLink and Google answered instead of Google; a retry would meet it
             // again. Whether the insert got through cannot be known, so its event is cleaned up.
