@@ -3,7 +3,7 @@
 //! link finished after a worker restart — is recorded, so none is lost.
 
 use crate::link::MeetLink;
-use crate::settings::MAX_TITLE;
+use crate::settings::cut_title;
 use crate::settings::LinkSource;
 use serde::{Deserialize, Serialize};
 
@@ -63,9 +63,7 @@ pub fn add(entries: Vec<Entry>, entry: Entry) -> Vec<Entry> {
     // Storage is not trusted to hold only what this code wrote: a title longer than any this code
     // writes is cut back when the list is written again.
     for e in &mut out {
-        if let Some((cut, _)) = e.title.char_indices().nth(MAX_TITLE) {
-            e.title.truncate(cut);
-        }
+        cut_title(&mut e.title);
     }
     out
 }
@@ -123,6 +121,6 @@ mod tests {
         // a 200 KB title is cut to the longest this code writes
         let long: Vec<Entry> = crate::stored::each(json!([{"url": "https://meet.google.com/ggg-gggg-ggg", "createdMs": 5, "source": "page", "title": "é".repeat(100_000)}]));
         let next = add(long, Entry::new(&MeetLink::parse("https://meet.google.com/fff-ffff-fff").unwrap(), Source::Popup, 9));
-        assert_eq!(next[1].title.chars().count(), MAX_TITLE);
+        assert_eq!(next[1].title.chars().count(), crate::settings::MAX_TITLE);
     }
 }

@@ -126,10 +126,15 @@ fn clean_title(raw: &str) -> Option<String> {
         }
         t.push_str(word);
     }
-    if let Some((cut, _)) = t.char_indices().nth(MAX_TITLE) {
-        t.truncate(cut);
-    }
+    cut_title(&mut t);
     (!t.is_empty()).then_some(t)
+}
+
+/// Cuts `title` to [`MAX_TITLE`] characters.
+pub fn cut_title(title: &mut String) {
+    if let Some((cut, _)) = title.char_indices().nth(MAX_TITLE) {
+        title.truncate(cut);
+    }
 }
 
 /// One setting: the user's value unless it is locked, else the administrator's, else `default`;
