@@ -241,6 +241,29 @@ export async function stubIdentity(sw, { tokens = [TOKEN], grantedScopes = [SCOP
 
 export const identityCalls = (sw) => sw.evaluate(() => self.__identity);
 
+/** Clears every notification MeetLink shows. */
+export const clearNotifications = (sw) => sw.evaluate(() => chrome.notifications.getAll()
+  .then((all) => Promise.all(Object.keys(all).map((id) => chrome.notifications.clear(id)))));
+
+/** Writes `text` to the clipboard (from a fixture page: extension origins cannot be granted it). */
+export async function writeClipboard(browser, text) {
+  const p = await browser.context.newPage();
+  await p.goto(pages.url('textarea.html'));
+  await p.evaluate((t) => navigator.clipboard.writeText(t), text);
+  await p.close();
+}
+
+/**
+ * Stores an in-flight record as a stopped worker leaves it (an action for the popup, started now,
+ * never resumed), with `fields` changed, under `inflight.<key>` (the event id unless given).
+ */
+export const orphanRecord = (sw, fields, key = fields.eventId) => sw.evaluate(([fields, key]) => chrome.storage.session.set({
+  [`inflight.${key}`]: {
+    eventId: key, requestId: 'r', title: 'Google Meet', timeZone: 'UTC', startMs: Date.now(), durationMin: 30,
+    destination: { kind: 'popup' }, startedMs: Date.now(), resumes: 0, ...fields,
+  },
+}), [fields, key]);
+
 /**
  * Records every request the worker starts, as it starts it (`fetch` called): what it has not asked
  * for by the time an action is over, it never will — no fixed wait needed to show it.

@@ -4,21 +4,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fake, pages, readClipboard, message, suite, openPage, waitFor, watchScripts, scriptsSettled, MEET, ROOT } from './harness.js';
+import {
+  fake, pages, readClipboard, writeClipboard, message, suite, openPage, waitFor, watchScripts, scriptsSettled, MEET, ROOT,
+} from './harness.js';
 
 let browser;
 suite({
   withPages: true,
   onLaunch: (b) => { browser = b; },
-  beforeEachTest: () => writeClipboard(''), // settings: the suite's (warm link off, nothing else)
+  beforeEachTest: () => writeClipboard(browser, ''), // settings: the suite's (warm link off, nothing else)
 });
-
-async function writeClipboard(text) {
-  const p = await browser.context.newPage();
-  await p.goto(`${pages.url('textarea.html')}`);
-  await p.evaluate((t) => navigator.clipboard.writeText(t), text).catch(() => {});
-  await p.close();
-}
 
 const open = (name) => openPage(browser, name);
 

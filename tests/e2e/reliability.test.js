@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  fake, stubIdentity, readClipboard, waitFor, openPopup, createFromPopup, suite, openPage, allDeleted, stopWorker as stop, message, pages, watchScripts as watch, scriptsSettled, MEET, TOKEN,
+  fake, stubIdentity, readClipboard, waitFor, openPopup, createFromPopup, suite, openPage, allDeleted, stopWorker as stop, message, watchScripts as watch, scriptsSettled, clearNotifications, writeClipboard, orphanRecord,
+  MEET, TOKEN,
 } from './harness.js';
 
 const ALL = new RegExp(MEET.source, 'g');
@@ -81,11 +82,8 @@ test('an unresumable action (too old) is given up: its event deleted, the user t
     body: JSON.stringify({ id, start: { dateTime: '2026-01-01T10:00:00Z' }, end: { dateTime: '2026-01-01T10:30:00Z' },
       conferenceData: { createRequest: { requestId: 'r', conferenceSolutionKey: { type: 'hangoutsMeet' } } } }),
   });
-  await browser.sw.evaluate((id) => chrome.storage.session.set({ [`inflight.${id}`]: {
-    eventId: id, requestId: 'r', title: 'Google Meet', timeZone: 'UTC', startMs: 0, durationMin: 30,
-    destination: { kind: 'popup' }, startedMs: Date.now() - 11 * 60_000, resumes: 0,
-  } }), id);
-  await browser.sw.evaluate(() => chrome.notifications.getAll().then((a) => Promise.all(Object.keys(a).map((n) => chrome.notifications.clear(n)))));
+  await orphanRecord(browser.sw, { eventId: id, startMs: 0, startedMs: Date.now() - 11 * 60_000 });
+  await clearNotifications(browser.sw);
   await browser.sw.evaluate(() => meetlink.onWorkerStart());
   await allDeleted();
   assert.equal(Object.keys(await browser.sw.evaluate(() => chrome.notifications.getAll())).length, 1, 'told');
@@ -253,15 +251,10 @@ test('the token never leaves the worker: not in executeScript arguments, message
 
 const watchScripts = () => watch(browser.sw);
 const scripts = () => scriptsSettled(browser.sw);
-const clearNotices = () => browser.sw.evaluate(() => chrome.notifications.getAll().then((a) => Promise.all(Object.keys(a).map((n) => chrome.notifications.clear(n)))));
+const clearNotices = () => clearNotifications(browser.sw);
 const noticeCount = async () => Object.keys(await browser.sw.evaluate(() => chrome.notifications.getAll())).length;
 const tabTitle = (tabId) => browser.sw.evaluate((tabId) => chrome.action.getTitle({ tabId }), tabId);
-async function clipboardEmpty() {
-  const p = await browser.context.newPage();
-  await p.goto(pages.url('textarea.html'));
-  await p.evaluate(() => navigator.clipboard.writeText(''));
-  await p.close();
-}
+const clipboardEmpty = () => writeClipboard(browser, '');
 
 /** Starts a shortcut in `page`'s field, and blocks the page's main thread for `ms` once the probe has answered. */
 async function shortcutIntoBusyPage(page, tabId, ms) {
@@ -370,12 +363,9 @@ test('a page that moves the re-focus to another field gets the link in neither: 
 
 test('ids from storage reach no URL unchecked: an in-flight record or pending delete with a path for an id is dropped, never sent', async () => {
   const evil = '../../../users/me/calendarList/primary';
-  await browser.sw.evaluate((evil) => Promise.all([
-    chrome.storage.session.set({ 'inflight.x': {
-      eventId: evil, requestId: 'r', title: 'Google Meet', timeZone: 'UTC', startMs: Date.now(), durationMin: 30,
-      destination: { kind: 'popup' }, startedMs: Date.now() - 11 * 60_000, resumes: 0 } }),
-    chrome.storage.local.set({ pendingDeletes: [{ eventId: evil, attempts: 0, nextAtMs: 0 }, { eventId: 'c'.repeat(32), attempts: 0, nextAtMs: 0 }] }),
-  ]), evil);
+  await orphanRecord(browser.sw, { eventId: evil, startedMs: Date.now() - 11 * 60_000 }, 'x');
+  await browser.sw.evaluate((evil) => chrome.storage.local.set({
+    pendingDeletes: [{ eventId: evil, attempts: 0, nextAtMs: 0 }, { eventId: 'c'.repeat(32), attempts: 0, nextAtMs: 0 }] }), evil);
   await browser.sw.evaluate(() => meetlink.onWorkerStart());
   await browser.sw.evaluate(() => meetlink.onAlarm({ name: 'meetlink-cleanup' }));
   // The well-formed one is deleted (404 from the fake: gone); the other never becomes a request.

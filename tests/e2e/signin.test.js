@@ -3,7 +3,7 @@
 // the user picks another account.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fake, stubIdentity, identityCalls, openPopup, createFromPopup, message, waitFor, suite, TOKEN } from './harness.js';
+import { fake, stubIdentity, identityCalls, openPopup, createFromPopup, message, waitFor, suite, orphanRecord, TOKEN } from './harness.js';
 
 const MEET = /^https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/;
 const CAL = 'https://www.googleapis.com/auth/calendar.events.owned';
@@ -150,10 +150,7 @@ test('Calendar scope unticked in the web flow → message, no link, no re-prompt
   // Background work (a cleanup alarm, a resume) never prompts: here a resume has an action to
   // finish (a record as a stopped worker leaves it), so it does ask for a token — without a page.
   const id = 'b'.repeat(32);
-  await browser.sw.evaluate((id) => chrome.storage.session.set({ [`inflight.${id}`]: {
-    eventId: id, requestId: 'r', title: 'Google Meet', timeZone: 'UTC', startMs: Date.now(), durationMin: 30,
-    destination: { kind: 'popup' }, startedMs: Date.now(), resumes: 0,
-  } }), id);
+  await orphanRecord(browser.sw, { eventId: id });
   await browser.sw.evaluate(() => meetlink.onWorkerStart());
   const record = await browser.sw.evaluate((id) => chrome.storage.session.get(`inflight.${id}`), id);
   assert.equal(record[`inflight.${id}`]?.resumes, 1, 'the resume ran, and waits for a token it may not prompt for');
