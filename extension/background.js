@@ -26,12 +26,17 @@ globalThis.meetlink = Object.freeze({
   onMenuClicked: forward('onMenuClicked'),
   onCommand: forward('onCommand'),
   onWorkerStart: forward('onWorkerStart'),
-  onInstalledOrStartup: forward('onInstalledOrStartup'),
+  onInstalled: forward('onInstalled'),
+  onStartup: forward('onStartup'),
+  onManagedChanged: forward('onManagedChanged'),
   onAlarm: forward('onAlarm'),
 });
 
-chrome.runtime.onInstalled.addListener(() => meetlink.onInstalledOrStartup());
-chrome.runtime.onStartup.addListener(() => meetlink.onInstalledOrStartup());
+chrome.runtime.onInstalled.addListener((details) => meetlink.onInstalled(details));
+chrome.runtime.onStartup.addListener(() => meetlink.onStartup());
+chrome.storage.onChanged.addListener((_, area) => {
+  if (area === 'managed') meetlink.onManagedChanged();
+});
 // Every start of the worker, whatever woke it: finish actions a stopped instance left behind.
 meetlink.onWorkerStart();
 chrome.contextMenus.onClicked.addListener((info, tab) => meetlink.onMenuClicked(info, tab));

@@ -197,13 +197,29 @@ pub struct Account {
     pub email: Option<String>,
 }
 
-/// Which sign-in the user chose; kept in `storage.local` so it outlives the session. It holds no
-/// token and no account: those stay in `storage.session`.
+/// Which sign-in the user chose, and the web sign-in's account; kept in `storage.local` so it
+/// outlives the browser session. It holds no token: tokens stay in `storage.session`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AccountChoice {
     /// The user chose "Use another account": use the web flow even where getAuthToken works.
     pub web: bool,
+    /// The account of the last web sign-in: after the browser restarts (and the session's token
+    /// is gone), Google's silent flow is asked for a token for it (`login_hint`), without any page.
+    /// Forgotten at sign-out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// The longest e-mail address kept: a 64-character local part, `@`, a 255-character domain.
+pub const MAX_EMAIL: usize = 320;
+
+impl AccountChoice {
+    /// The kept account, if it reads as an e-mail address (storage is not trusted: it becomes a
+    /// URL parameter).
+    pub fn email(&self) -> Option<&str> {
+        self.email.as_deref().filter(|e| e.len() <= MAX_EMAIL && e.contains('@') && !e.chars().any(|c| c.is_whitespace() || c.is_control()))
+    }
 }
 
 #[cfg(test)]
@@ -335,5 +351,30 @@ mod tests {
         // A session stored by an earlier version (no scopes) is not taken for any scope: sign in again.
         let old: WebSession = serde_json::from_value(serde_json::json!({"token": "t", "expiresAtMs": 5, "email": null})).unwrap();
         assert!(!old.covers(CAL));
+    }
+
+    #[test]
+    fn the_kept_account_is_used_only_when_it_reads_as_an_address() {
+        let with = |email: &str| AccountChoice { web: false, email: Some(email.into()) };
+        let long = format!("{}@example.com", "a".repeat(MAX_EMAIL - 12));
+        let too_long = format!("{}@example.com", "a".repeat(MAX_EMAIL - 11));
+        assert_eq!(long.len(), MAX_EMAIL);
+        let table = [
+            ("an address", with("a@example.com"), Some("a@example.com")),
+            ("none kept", AccountChoice::default(), None),
+            ("the longest", with(&long), Some(long.as_str())),
+            ("one too long", with(&too_long), None),
+            ("no @", with("example.com"), None),
+            ("a space", with("a b@example.com"), None),
+            ("a newline", with("a@example.com\nx"), None),
+            ("a NUL", with("a@exa\0mple.com"), None),
+        ];
+        for (name, choice, want) in table {
+            assert_eq!(choice.email(), want, "{name}");
+        }
+        // Written by an earlier version: no e-mail.
+        let old: AccountChoice = serde_json::from_value(serde_json::json!({"web": true})).unwrap();
+        assert_eq!(old, AccountChoice { web: true, email: None });
+        assert_eq!(serde_json::to_value(&old).unwrap(), serde_json::json!({"web": true}));
     }
 }

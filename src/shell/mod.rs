@@ -121,13 +121,25 @@ pub fn on_message(message: JsValue, sender: JsValue) -> Promise {
     })
 }
 
-/// Every start of the worker, whatever woke it: finish what a stopped instance left (in-flight
-/// actions first, then placeholder deletes that are due).
+/// Every start of the worker, whatever woke it: read the administrator's policy again (in the
+/// background: no action waits for it), and finish what a stopped instance left (in-flight actions
+/// first, then placeholder deletes that are due).
 #[wasm_bindgen(js_name = onWorkerStart)]
 pub fn on_worker_start() -> Promise {
+    wasm_bindgen_futures::spawn_local(async {
+        storage::refresh_managed().await;
+    });
     done(async {
         triggers::resume_orphans().await;
         action::retry_pending_deletes().await;
+    })
+}
+
+/// `storage.onChanged` for the `managed` area: the administrator changed the policy.
+#[wasm_bindgen(js_name = onManagedChanged)]
+pub fn on_managed_changed() -> Promise {
+    done(async {
+        storage::refresh_managed().await;
     })
 }
 
@@ -139,17 +151,46 @@ struct MenuItem {
     contexts: [&'static str; 1],
 }
 
-/// `runtime.onInstalled` and `runtime.onStartup`: (re)create the context-menu item — removeAll
-/// first, so an update or a second call never fails on a duplicate id.
-#[wasm_bindgen(js_name = onInstalledOrStartup)]
-pub fn on_installed_or_startup() -> Promise {
-    done(async {
-        let _ = chrome::menus_remove_all().await;
-        let item = MenuItem { id: INSERT_ID, title: chrome::i18n("menuInsert"), contexts: ["editable"] };
-        if chrome::menus_create(&to_js(&item)).is_err() {
-            chrome::warn("MeetLink: could not create the context menu item");
+/// (Re)creates the context-menu item — removeAll first, so an update or a second call never fails
+/// on a duplicate id.
+async fn create_menu() {
+    let _ = chrome::menus_remove_all().await;
+    let item = MenuItem { id: INSERT_ID, title: chrome::i18n("menuInsert"), contexts: ["editable"] };
+    if chrome::menus_create(&to_js(&item)).is_err() {
+        chrome::warn("MeetLink: could not create the context menu item");
+    }
+}
+
+/// `runtime.onInstalled`: the context-menu item; after an update (which empties
+/// `storage.session`), the first link made ready as at a browser start.
+#[wasm_bindgen(js_name = onInstalled)]
+pub fn on_installed(details: JsValue) -> Promise {
+    let update = get_path(&details, &["reason"]).as_string().as_deref() == Some("update");
+    done(async move {
+        create_menu().await;
+        if update {
+            first_link_ready().await;
         }
     })
+}
+
+/// `runtime.onStartup` (the browser started): the context-menu item, and the first link made ready.
+#[wasm_bindgen(js_name = onStartup)]
+pub fn on_startup() -> Promise {
+    done(async {
+        create_menu().await;
+        first_link_ready().await;
+    })
+}
+
+/// Gets the first link of a browser session ready: a token asked for now, without any page (a web
+/// sign-in's token does not outlive the browser; the silent flow renews it for the account kept),
+/// then a link made ahead if the settings allow one. The first trigger then waits for one round
+/// trip at most, and for none when the link is ready.
+async fn first_link_ready() {
+    if signin::get(false, link_scope().await).await.is_ok() {
+        warm_link::replenish();
+    }
 }
 
 /// `alarms.onAlarm`: the placeholder-cleanup and resume alarms.

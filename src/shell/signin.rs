@@ -136,13 +136,20 @@ pub async fn get(interactive: bool, scope: &'static str) -> Result<Token, Proble
     web_token(interactive, scope).await
 }
 
+/// One web sign-in at a time: a trigger that comes while another sign-in is under way (the one
+/// the browser's start began, say) waits for it and takes its token, rather than starting a second.
+static SIGNING_IN: async_lock::Mutex<()> = async_lock::Mutex::new(());
+
 async fn web_token(interactive: bool, scope: &'static str) -> Result<Token, Problem> {
+    let _one = SIGNING_IN.lock().await;
     let session = web_session().await;
     if let Some(s) = session.as_ref().filter(|s| !s.needs_renewal(chrome::now_ms()) && s.covers(scope)) {
         return Ok(Token::new(s.token.clone(), Via::Web, scope, s.email.as_deref()));
     }
-    // Expired, about to, or without this scope: try without any page, for the account we have.
-    if let Some(login_hint) = session.and_then(|s| s.email) {
+    // Expired, about to, without this scope, or gone with the browser session: try without any
+    // page, for the account we have.
+    let kept = choice().await;
+    if let Some(login_hint) = session.and_then(|s| s.email).or_else(|| kept.email().map(str::to_owned)) {
         match web_flow(false, Prompt::Silent { login_hint }, scope).await {
             Ok(t) => return Ok(t),
             Err(p) if !interactive => return Err(p),
@@ -179,6 +186,11 @@ async fn web_flow(interactive: bool, prompt: Prompt, scope: &'static str) -> Res
     }
     let email = email_of(&granted.access_token).await;
     let token = Token::new(granted.access_token.clone(), Via::Web, scope, email.as_deref());
+    let mut kept = choice().await;
+    if email.is_some() && kept.email != email {
+        kept.email.clone_from(&email);
+        storage::put(Area::Local, CHOICE, &kept).await;
+    }
     let session = WebSession::new(&granted, chrome::now_ms(), email);
     storage::put(Area::Session, WEB_SESSION, &session).await;
     Ok(token)
@@ -234,7 +246,8 @@ pub async fn account(scope: &str) -> Option<Account> {
     if chrome_client() && !choice.web && chrome_token(false, scope).await.is_ok() {
         return Some(Account { via: Via::Chrome, email: None });
     }
-    None
+    // The browser restarted since the web sign-in: the next link renews it silently.
+    choice.email().map(|email| Account { via: Via::Web, email: Some(email.to_owned()) })
 }
 
 /// "Use another account": Google's account chooser, then that account for every link.

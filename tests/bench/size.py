@@ -17,7 +17,7 @@ BUDGET = 300_000
 FLAGS = ["-Oz", "-g", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
          "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue"]
 # The functions background.js calls (src/shell/mod.rs).
-EXPORTS = ("onMessage", "onWorkerStart", "onInstalledOrStartup", "onAlarm", "onMenuClicked", "onCommand")
+EXPORTS = ("onMessage", "onWorkerStart", "onInstalled", "onStartup", "onManagedChanged", "onAlarm", "onMenuClicked", "onCommand")
 PRIMITIVE = re.compile(r"^(\[|&|\*|\(|f32|f64|u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|i128|isize|bool|char|str|dyn )")
 
 

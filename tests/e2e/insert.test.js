@@ -323,10 +323,10 @@ test('a failure is shown on the badge and in a notification that says what to do
   await page.close();
 });
 
-test('the context-menu item exists after install and after onInstalledOrStartup runs again', async () => {
+test('the context-menu item exists after install and after onInstalled or onStartup runs again', async () => {
   const exists = () => browser.sw.evaluate(() => chrome.contextMenus.update('insert-meet-link', {}).then(() => true, () => false));
   assert.equal(await exists(), true);
-  await browser.sw.evaluate(() => meetlink.onInstalledOrStartup());
-  await browser.sw.evaluate(() => meetlink.onInstalledOrStartup());
+  await browser.sw.evaluate(() => meetlink.onInstalled({ reason: 'update' }));
+  await browser.sw.evaluate(() => meetlink.onStartup());
   assert.equal(await exists(), true);
 });

@@ -81,3 +81,22 @@ test('managed defaults apply, locked settings override local ones and show as lo
   assert.equal(Date.parse(inserts.at(-1).body.end.dateTime) - Date.parse(inserts.at(-1).body.start.dateTime), 45 * 60_000);
   await popup.close();
 });
+
+test('a policy changed while the browser runs is kept at once and reaches the next link (storage.onChanged)', { timeout: 90_000 }, async () => {
+  // MeetLink reads the policy it kept, not managed storage, on a trigger's path (issue 17): the
+  // browser's change event is what brings a new policy in.
+  const keptPolicy = () => browser.sw.evaluate(() => chrome.storage.local.get('managedPolicy').then((s) => s.managedPolicy ?? null));
+  assert.equal((await waitFor(keptPolicy, { what: 'the policy kept' })).title, 'Acme meeting');
+  writeFileSync(POLICY, JSON.stringify({
+    '3rdparty': { extensions: { [ID]: { title: 'Acme weekly', locked: ['title'] } } },
+  }));
+  // Chromium notices a changed policy file by itself (a file watcher, then a settle delay of seconds).
+  await waitFor(async () => (await keptPolicy())?.title === 'Acme weekly', { what: 'the new policy kept', timeout: 60_000 });
+  assert.deepEqual(await keptPolicy(), { title: 'Acme weekly', locked: ['title'] });
+  const popup = await openPopup(browser);
+  const r = await createFromPopup(popup);
+  assert.match(r.link, MEET);
+  const { inserts } = await fake.calls();
+  assert.equal(inserts.at(-1).body.summary, 'Acme weekly');
+  await popup.close();
+});
