@@ -7,7 +7,8 @@
 #                                             with the extension on a demo page (headless without a
 #                                             display: two links made, printed, screenshots in target/demo/)
 #   ./build.sh --google-base URL --out DIR    a variant whose Google endpoints live under URL
-#   ./build.sh --browser firefox              a Firefox build in dist-firefox/ (+ meetlink-firefox.zip)
+#   ./build.sh --browser firefox              a Firefox build in dist-firefox/ (+ meetlink-firefox.zip);
+#                                             combines with --google-base URL and --out DIR
 #   ./build.sh package                        dist/ as a zip for the Chrome Web Store
 #   ./build.sh fake [PORT]                    run the fake Google (tests/fake_google) by hand
 #   ./build.sh bench                          measure trigger -> link (popup, shortcut; warm link on/off),
@@ -80,6 +81,7 @@ ensure_build_tools() {
 
 ensure_test_tools() {  # after ensure_build_tools, which installs Node.js and npm
   apt_install chromium chromium-driver chromium-l10n   # l10n: the UI languages the locale tests need
+  apt_install firefox-esr                              # the Firefox layer (tests/e2e/firefox)
   if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
     say "Installing the e2e npm packages"
     (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
@@ -213,11 +215,18 @@ cmd_test() {
     build target/e2e-dist "http://127.0.0.1:$FAKE_PORT"
   # And one with no OAuth client at all, for the "not configured" case.
   MEETLINK_CLIENT_ID= MEETLINK_WEB_CLIENT_ID= build target/e2e-dist-noclient "http://127.0.0.1:$FAKE_PORT"
-  # The Firefox build (tests/e2e/firefox.test.js runs Mozilla's web-ext lint on it).
-  BROWSER=firefox build target/firefox-dist
   run_layer "e2e: Playwright + Debian Chromium" env MEETLINK_DIST="$ROOT/target/e2e-dist" MEETLINK_FAKE_PORT=$FAKE_PORT \
-    MEETLINK_DIST_NOCLIENT="$ROOT/target/e2e-dist-noclient" MEETLINK_FIREFOX_DIST="$ROOT/target/firefox-dist" \
-    node --test --test-concurrency=1 tests/e2e/
+    MEETLINK_DIST_NOCLIENT="$ROOT/target/e2e-dist-noclient" \
+    node --test --test-concurrency=1 tests/e2e/*.test.js
+  # Layer 3b: the Firefox build — as shipped, through Mozilla's web-ext lint; and against the fake
+  # Google (web sign-in client only: Firefox has no getAuthToken) in Debian's Firefox ESR, headless,
+  # driven over WebDriver BiDi by puppeteer-core.
+  BROWSER=firefox build target/firefox-dist
+  MEETLINK_CLIENT_ID= MEETLINK_WEB_CLIENT_ID=fake-web-client.apps.googleusercontent.com BROWSER=firefox \
+    build target/firefox-e2e-dist "http://127.0.0.1:$FAKE_PORT"
+  run_layer "e2e: puppeteer-core + Debian Firefox ESR" env MEETLINK_FIREFOX_DIST="$ROOT/target/firefox-dist" \
+    MEETLINK_FIREFOX_E2E_DIST="$ROOT/target/firefox-e2e-dist" MEETLINK_FAKE_PORT=$FAKE_PORT \
+    node --test --test-concurrency=1 tests/e2e/firefox/
   # Layer 4: the newcomer's demo, headless, as `./build.sh demo --headless` runs it (one test: both
   # links made and distinct, both screenshots written).
   build_demo
@@ -244,19 +253,33 @@ demo_layer() {  # one test: both links made and distinct (demo.mjs checks), both
 }
 
 # ---- main ----------------------------------------------------------------------------------------
+# A build with options, in any order: --browser firefox, --google-base URL, --out DIR.
+build_cmd() {
+  local browser=chrome base= out=
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --browser) [ "${2:-}" = firefox ] || die "--browser takes: firefox"; browser=firefox; shift 2 ;;
+      --google-base) base=${2:-}; [ -n "$base" ] || die "--google-base needs a URL"; shift 2 ;;
+      --out) out=${2:-}; [ -n "$out" ] || die "--out needs a directory"; shift 2 ;;
+      *) die "unknown option '$1' (see ./build.sh --help)" ;;
+    esac
+  done
+  if [ "$browser" = firefox ]; then
+    out=${out:-dist-firefox}
+    BROWSER=firefox build "$out" "$base"
+    if [ -z "$base" ] && [ "$out" = dist-firefox ]; then
+      command -v zip >/dev/null || apt_install zip
+      rm -f meetlink-firefox.zip && (cd dist-firefox && zip -qr -X ../meetlink-firefox.zip .)
+      say "Packaged meetlink-firefox.zip: install it at about:debugging (This Firefox > Load Temporary Add-on) or submit it to addons.mozilla.org"
+    fi
+  else
+    build "${out:-$([ -n "$base" ] && echo dist-custom || echo dist)}" "$base"
+  fi
+}
+
 case "${1:-}" in
   "") build dist ;;
-  --google-base)
-    base=${2:-}; [ -n "$base" ] || die "--google-base needs a URL"
-    out=dist-custom
-    [ "${3:-}" = "--out" ] && out=${4:?--out needs a directory}
-    build "$out" "$base" ;;
-  --browser)
-    [ "${2:-}" = firefox ] || die "--browser takes: firefox"
-    BROWSER=firefox build dist-firefox
-    command -v zip >/dev/null || apt_install zip
-    rm -f meetlink-firefox.zip && (cd dist-firefox && zip -qr -X ../meetlink-firefox.zip .)
-    say "Packaged meetlink-firefox.zip: install it at about:debugging (This Firefox > Load Temporary Add-on) or submit it to addons.mozilla.org" ;;
+  --google-base|--browser|--out) build_cmd "$@" ;;
   test) cmd_test ;;
   package)
     build dist

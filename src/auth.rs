@@ -169,6 +169,14 @@ impl WebSession {
     }
 }
 
+/// True when the extension runs in Firefox (Gecko), told by its own base URL's scheme
+/// (`runtime.getURL("")`). Firefox refuses `launchWebAuthFlow` details it does not know
+/// ("Unexpected property"): Chromium's `abortOnLoadForNonInteractive` and
+/// `timeoutMsForNonInteractive` are sent to Chromium only.
+pub fn is_gecko(base_url: &str) -> bool {
+    base_url.starts_with("moz-extension://")
+}
+
 /// Which path a token came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -376,5 +384,13 @@ mod tests {
         let old: AccountChoice = serde_json::from_value(serde_json::json!({"web": true})).unwrap();
         assert_eq!(old, AccountChoice { web: true, email: None });
         assert_eq!(serde_json::to_value(&old).unwrap(), serde_json::json!({"web": true}));
+    }
+
+    #[test]
+    fn which_browser_from_the_extension_base_url() {
+        assert!(is_gecko("moz-extension://0b4d2f64-3a1e-4c2b-9f6e-5d8a7c1b2e3f/"));
+        assert!(!is_gecko("chrome-extension://abcdefghijklmnopabcdefghijklmnop/"));
+        assert!(!is_gecko(""));
+        assert!(!is_gecko("https://moz-extension.example/"));
     }
 }

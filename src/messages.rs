@@ -102,15 +102,24 @@ pub struct Sender {
     pub frame_id: Option<i64>,
 }
 
+/// This extension's origin, from `runtime.getURL("")`: `chrome-extension://<id>` in Chromium,
+/// `moz-extension://<uuid>` in Firefox (whose pages are not named by the add-on id). `None` unless
+/// it is `<scheme>://<host>/`.
+pub fn own_origin(base_url: &str) -> Option<&str> {
+    base_url.strip_suffix('/').filter(|o| {
+        o.split_once("://").is_some_and(|(scheme, host)| !scheme.is_empty() && !host.is_empty() && !host.contains(['/', '?', '#']))
+    })
+}
+
 /// True when `sender` is a top-level page of this extension (popup, options): same extension id,
-/// origin exactly `chrome-extension://<id>` (origin, not URL, decides — Chromium security rules),
-/// URL under that origin, and not a sub-frame.
-pub fn is_own_page(sender: &Sender, own_id: &str) -> bool {
-    let origin = format!("chrome-extension://{own_id}");
+/// origin exactly this extension's own ([`own_origin`] of `base_url`, `runtime.getURL("")`; origin,
+/// not URL, decides — Chromium security rules), URL under that origin, and not a sub-frame.
+pub fn is_own_page(sender: &Sender, own_id: &str, base_url: &str) -> bool {
+    let Some(origin) = own_origin(base_url) else { return false };
     !own_id.is_empty()
         && sender.id.as_deref() == Some(own_id)
-        && sender.origin.as_deref() == Some(origin.as_str())
-        && sender.url.as_deref().is_some_and(|u| u.strip_prefix(origin.as_str()).is_some_and(|r| r.starts_with('/')))
+        && sender.origin.as_deref() == Some(origin)
+        && sender.url.as_deref().is_some_and(|u| u.strip_prefix(origin).is_some_and(|r| r.starts_with('/')))
         && matches!(sender.frame_id, None | Some(0))
 }
 
@@ -169,8 +178,9 @@ mod tests {
             url: Some(format!("chrome-extension://{ID}/popup.html")),
             frame_id: None,
         };
-        assert!(is_own_page(&own, ID));
-        assert!(is_own_page(&Sender { frame_id: Some(0), ..own.clone() }, ID), "popup opened as a tab");
+        let base = format!("chrome-extension://{ID}/");
+        assert!(is_own_page(&own, ID, &base));
+        assert!(is_own_page(&Sender { frame_id: Some(0), ..own.clone() }, ID, &base), "popup opened as a tab");
         let table = [
             ("web origin", Sender { origin: Some("https://evil.com".into()), url: Some("https://evil.com/".into()), ..own.clone() }),
             ("look-alike origin", Sender { origin: Some(format!("chrome-extension://{ID}.evil.com")), url: Some(format!("chrome-extension://{ID}.evil.com/popup.html")), ..own.clone() }),
@@ -184,9 +194,33 @@ mod tests {
             ("missing id", Sender { id: None, ..own.clone() }),
         ];
         for (name, s) in table {
-            assert!(!is_own_page(&s, ID), "{name}");
+            assert!(!is_own_page(&s, ID, &base), "{name}");
         }
-        assert!(!is_own_page(&own, ""), "an empty own id matches nothing");
+        assert!(!is_own_page(&own, "", &base), "an empty own id matches nothing");
+        for bad_base in ["", "/", "chrome-extension:///", "chrome-extension://", "://x/", &format!("chrome-extension://{ID}"), &format!("chrome-extension://{ID}/popup.html")] {
+            assert!(!is_own_page(&own, ID, bad_base), "own base URL {bad_base:?} matches nothing");
+        }
+    }
+
+    #[test]
+    fn firefox_pages_are_named_by_their_uuid_not_the_add_on_id() {
+        const GECKO: &str = "meetlink@example.org";
+        const UUID: &str = "0b4d2f64-3a1e-4c2b-9f6e-5d8a7c1b2e3f";
+        let base = format!("moz-extension://{UUID}/");
+        let own = Sender { id: Some(GECKO.into()), origin: Some(format!("moz-extension://{UUID}")), url: Some(format!("moz-extension://{UUID}/popup.html")), frame_id: Some(0) };
+        assert!(is_own_page(&own, GECKO, &base));
+        let other = "9c1e2d3f-0000-4000-8000-000000000000";
+        let table = [
+            ("another add-on's page", Sender { id: Some("other@example.org".into()), origin: Some(format!("moz-extension://{other}")), url: Some(format!("moz-extension://{other}/popup.html")), ..own.clone() }),
+            ("another uuid, our id", Sender { origin: Some(format!("moz-extension://{other}")), url: Some(format!("moz-extension://{other}/popup.html")), ..own.clone() }),
+            ("the Chromium form", Sender { origin: Some(format!("chrome-extension://{UUID}")), url: Some(format!("chrome-extension://{UUID}/popup.html")), ..own.clone() }),
+            ("a web page", Sender { origin: Some("https://evil.com".into()), url: Some("https://evil.com/".into()), ..own.clone() }),
+            ("no origin", Sender { origin: None, ..own.clone() }),
+        ];
+        for (name, s) in table {
+            assert!(!is_own_page(&s, GECKO, &base), "{name}");
+        }
+        assert!(!is_own_page(&own, UUID, &base), "the uuid is not the add-on id");
     }
 
     #[test]

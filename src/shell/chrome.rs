@@ -49,6 +49,8 @@ extern "C" {
     pub async fn send_message(message: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = getManifest)]
     pub fn get_manifest() -> JsValue;
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = getURL)]
+    fn get_url(path: &str) -> String;
 
     #[wasm_bindgen(catch, js_namespace = ["chrome", "scripting"], js_name = executeScript)]
     pub async fn execute_script(injection: &JsValue) -> Result<JsValue, JsValue>;
@@ -112,6 +114,11 @@ pub fn has_function(namespace: &str, name: &str) -> bool {
 /// `chrome.runtime.id`.
 pub fn runtime_id() -> String {
     get_path(&js_sys::global(), &["chrome", "runtime", "id"]).as_string().unwrap_or_default()
+}
+
+/// `chrome.runtime.getURL("")`: `chrome-extension://<id>/`, or `moz-extension://<uuid>/` in Firefox.
+pub fn base_url() -> String {
+    get_url("")
 }
 
 /// `obj[key]` for a path of keys; `undefined` when any step is missing.

@@ -112,7 +112,7 @@ pub fn on_message(message: JsValue, sender: JsValue) -> Promise {
     // The sender first: a message from anywhere else is not even read. (Read by field name: the
     // MessageSender also carries the whole tab.)
     let sender: Sender = serde_wasm_bindgen::from_value(sender).unwrap_or_default();
-    let request = is_own_page(&sender, &chrome::runtime_id()).then(|| decode(chrome::to_json(message))).flatten();
+    let request = is_own_page(&sender, &chrome::runtime_id(), &chrome::base_url()).then(|| decode(chrome::to_json(message))).flatten();
     future_to_promise(async move {
         Ok(match request {
             Some(request) => to_js(&handle(request).await),

@@ -7,7 +7,7 @@
 use super::chrome::{self, error_message, get_auth_token, get_manifest, get_path, remove_cached_auth_token, to_js};
 use super::http;
 use super::storage::{self, Area};
-use crate::auth::{account_key, authorization_url, classify_flow_error, form, parse_redirect, sendable_token, Account, AccountChoice, Prompt, Via, WebSession};
+use crate::auth::{account_key, authorization_url, classify_flow_error, form, is_gecko, parse_redirect, sendable_token, Account, AccountChoice, Prompt, Via, WebSession};
 use crate::calendar::{MEET_SCOPE, SCOPE};
 use crate::endpoints::Endpoints;
 use crate::errors::{classify_token_error, Problem};
@@ -75,7 +75,8 @@ struct AuthDetails<'a> {
 struct FlowDetails {
     url: String,
     interactive: bool,
-    /// Google may bounce through a page or two before redirecting (google-apis.md §4.4).
+    /// Google may bounce through a page or two before redirecting (google-apis.md §4.4). Chromium
+    /// only ([`is_gecko`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     abort_on_load_for_non_interactive: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -171,11 +172,12 @@ async fn web_flow(interactive: bool, prompt: Prompt, scope: &'static str) -> Res
     let redirect = chrome::get_redirect_url().map_err(|e| classify_flow_error(&error_message(&e)))?;
     let state = chrome::nonce();
     let url = authorization_url(&Endpoints::for_build().auth, client, &redirect, &state, &prompt, scope);
+    let chromium_silent = !interactive && !is_gecko(&chrome::base_url());
     let details = FlowDetails {
         url,
         interactive,
-        abort_on_load_for_non_interactive: (!interactive).then_some(false),
-        timeout_ms_for_non_interactive: (!interactive).then_some(10_000),
+        abort_on_load_for_non_interactive: chromium_silent.then_some(false),
+        timeout_ms_for_non_interactive: chromium_silent.then_some(10_000),
     };
     let answer = chrome::launch_web_auth_flow(&to_js(&details)).await.map_err(|e| classify_flow_error(&error_message(&e)))?;
     let mut granted = parse_redirect(&answer.as_string().unwrap_or_default(), &state)?;

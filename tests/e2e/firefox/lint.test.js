@@ -1,10 +1,11 @@
-// The Firefox build (./build.sh --browser firefox), validated with Mozilla's own linter.
+// The Firefox build (./build.sh --browser firefox), validated with Mozilla's own linter (the
+// production form: no Google base, no host permission).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import webExt from 'web-ext';
-import { ROOT } from './harness.js';
+import { ROOT } from '../harness.js';
 
 const DIR = process.env.MEETLINK_FIREFOX_DIST || join(ROOT, 'target', 'firefox-dist');
 

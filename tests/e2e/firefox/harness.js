@@ -1,0 +1,107 @@
+// Firefox plumbing: Debian's Firefox ESR, headless, driven by puppeteer-core over WebDriver BiDi
+// (no browser download), with the Firefox build installed as a temporary add-on. Its internal UUID
+// is pinned before install (pref extensions.webextensions.uuids) so that its pages have a known
+// moz-extension:// address, and --remote-allow-system-access lets a tab open them.
+//
+// Firefox's background is an event page, not a service worker: tests reach MeetLink's entry points
+// (`meetlink.onCommand`, …) through runtime.getBackgroundPage() from one of its own pages, as the
+// Chromium suite reaches them in the worker (a WebDriver client cannot press a browser shortcut or
+// click a native menu).
+import puppeteer from 'puppeteer-core';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, waitFor, pages } from '../harness.js';
+
+export const FIREFOX = process.env.MEETLINK_FIREFOX || '/usr/bin/firefox-esr';
+export const FIREFOX_DIST = process.env.MEETLINK_FIREFOX_E2E_DIST || join(ROOT, 'target', 'firefox-e2e-dist');
+
+/** The add-on id a Firefox build declares. */
+export const geckoId = (dir) => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).browser_specific_settings.gecko.id;
+
+/** Waits until `page` shows a document at `url`'s origin, loaded (its `goto` never resolves there). */
+async function loaded(page, origin) {
+  await waitFor(async () => {
+    try {
+      return await page.evaluate((origin) => location.origin === origin && document.readyState === 'complete', origin);
+    } catch {
+      return false; // navigating: the context is being replaced
+    }
+  }, { what: `a page of ${origin}` });
+}
+
+/**
+ * Starts Firefox with the add-on in `dirs[0]` (and any further add-ons in `dirs`, each with its
+ * own pinned UUID). Returns {browser, uuid, base, id, open(path), openWeb(name), bg(fn, arg), tabId(page), close}.
+ */
+export async function launchFirefox(dirs = [FIREFOX_DIST]) {
+  for (const dir of dirs) if (!existsSync(join(dir, 'manifest.json'))) throw new Error(`no Firefox build in ${dir}: run ./build.sh test`);
+  const uuids = Object.fromEntries(dirs.map((d) => [geckoId(d), randomUUID()]));
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    args: ['--remote-allow-system-access'],
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify(uuids),
+      // No first-run pages, no update or telemetry traffic on a machine without a network.
+      'browser.shell.checkDefaultBrowser': false,
+      'datareporting.policy.dataSubmissionEnabled': false,
+      'app.update.enabled': false,
+    },
+  });
+  for (const dir of dirs) await browser.installExtension(dir);
+  const id = geckoId(dirs[0]);
+  const uuid = uuids[id];
+  const base = `moz-extension://${uuid}`;
+
+  /** Opens one of the add-on's pages (of `uuid`, ours by default) in a new tab. */
+  async function open(path, of = uuid) {
+    const page = await browser.newPage();
+    page.goto(`moz-extension://${of}/${path}`).catch(() => {}); // never resolves for moz-extension://
+    await loaded(page, `moz-extension://${of}`);
+    return page;
+  }
+  // The driver: an extension page whose only job is to reach the background page.
+  const driver = await open('options.html');
+
+  return {
+    browser, id, uuid, base, uuids, open, driver,
+    /** Opens a fixture page; returns {page, tabId}. */
+    async openWeb(name) {
+      const page = await browser.newPage();
+      await page.goto(pages.url(name));
+      const url = page.url();
+      // tabs.query's `url` is a match pattern, and Firefox's have no port: match by hand.
+      const tabId = await waitFor(() => driver.evaluate(async (url) => (await browser.tabs.query({})).find((t) => t.url === url)?.id, url), { what: `the tab of ${name}` });
+      return { page, tabId };
+    },
+    /**
+     * Runs `fn(bg, arg)` with the background page's window (its `meetlink` entry points, its
+     * `chrome`), from the driver page; returns its JSON-able result.
+     */
+    bg(fn, arg) {
+      return driver.evaluate(`(async () => {
+        const bg = await browser.runtime.getBackgroundPage();
+        return (${fn})(bg, ${JSON.stringify(arg ?? null)});
+      })()`);
+    },
+    async close() { await browser.close(); },
+  };
+}
+
+/** The clipboard's text, pasted (Ctrl+V) into an empty textarea of a fixture page. */
+export async function readClipboard(ff) {
+  const page = await ff.browser.newPage();
+  try {
+    await page.goto(pages.url('textarea.html'));
+    await page.$eval('#other', (f) => { f.value = ''; });
+    await page.focus('#other');
+    await page.keyboard.down('Control');
+    await page.keyboard.press('v');
+    await page.keyboard.up('Control');
+    return await page.$eval('#other', (f) => f.value);
+  } finally {
+    await page.close();
+  }
+}
