@@ -11,16 +11,24 @@ import {
 } from './harness.js';
 
 let browser;
+let startRead;
 suite({
   warm: true,
   withPages: true,
   onLaunch: (b) => { browser = b; },
-  beforeEachTest: (b) => b.sw.evaluate(async () => {
-    self.__managedGet ??= chrome.storage.managed.get.bind(chrome.storage.managed);
-    chrome.storage.managed.get = self.__managedGet;
-    await chrome.storage.local.clear();
-    await chrome.storage.session.clear();
-  }),
+  beforeEachTest: async (b) => {
+    // The worker's start reads the policy in the background, 3–5 s in a browser that has just
+    // started: let that read land (and keep its answer) before any test plants or clears one.
+    startRead ??= waitFor(() => b.sw.evaluate(() => chrome.storage.local.get('managedPolicy').then((s) => 'managedPolicy' in s)),
+      { what: "the worker start's policy read" });
+    await startRead;
+    await b.sw.evaluate(async () => {
+      self.__managedGet ??= chrome.storage.managed.get.bind(chrome.storage.managed);
+      chrome.storage.managed.get = self.__managedGet;
+      await chrome.storage.local.clear();
+      await chrome.storage.session.clear();
+    });
+  },
 });
 
 const kept = () => browser.sw.evaluate(() => chrome.storage.local.get('managedPolicy').then((s) => s.managedPolicy ?? null));
