@@ -245,11 +245,16 @@ pub async fn account(scope: &str) -> Option<Account> {
         return Some(Account { via: Via::Web, email: s.email });
     }
     // Signed in through Chrome only if Chrome hands out a token without asking (no network: cached).
-    if chrome_client() && !choice.web && chrome_token(false, scope).await.is_ok() {
-        return Some(Account { via: Via::Chrome, email: None });
+    if chrome_client() && !choice.web {
+        match chrome_token(false, scope).await {
+            Ok(_) => return Some(Account { via: Via::Chrome, email: None }),
+            // Not available here: links come from the web flow, as in `get`.
+            Err(Problem::SignInUnavailable | Problem::NoClientConfigured) => {}
+            Err(_) => return None,
+        }
     }
     // The browser restarted since the web sign-in: the next link renews it silently.
-    choice.email().map(|email| Account { via: Via::Web, email: Some(email.to_owned()) })
+    web_client().and(choice.email()).map(|email| Account { via: Via::Web, email: Some(email.to_owned()) })
 }
 
 /// "Use another account": Google's account chooser, then that account for every link.

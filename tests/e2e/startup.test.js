@@ -144,6 +144,18 @@ test('after a restart the popup shows the account kept, even when Google will as
   await popup.close();
 });
 
+test("the account kept is not shown where Chrome's own sign-in is the path and says no", async () => {
+  await webSignedIn();
+  await restart();
+  // getAuthToken answers again, and says the browser is not signed in: links would not come from
+  // the web flow, so the web account is not shown as the one links are made with.
+  await stubIdentity(browser.sw, { reject: 'The user is not signed in.' });
+  const popup = await openPopup(browser);
+  const state = await popup.evaluate(() => chrome.runtime.sendMessage({ type: 'getState' }));
+  assert.equal(state.account, null);
+  await popup.close();
+});
+
 test('a fresh install asks for no token: nothing made ahead', async () => {
   await webSignedIn();
   await restart();
