@@ -30,8 +30,9 @@ extern "C" {
     pub async fn session_set(items: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "storage", "session"], js_name = remove)]
     pub async fn session_remove(key: &str) -> Result<JsValue, JsValue>;
+    /// `keys`: a key, or an array of keys.
     #[wasm_bindgen(catch, js_namespace = ["chrome", "storage", "local"], js_name = get)]
-    pub async fn local_get(key: &str) -> Result<JsValue, JsValue>;
+    pub async fn local_get(keys: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "storage", "local"], js_name = set)]
     pub async fn local_set(items: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "storage", "local"], js_name = remove)]

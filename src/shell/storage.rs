@@ -27,7 +27,7 @@ pub enum Area {
 pub async fn get_json(area: Area, key: &str) -> serde_json::Value {
     let all = match area {
         Area::Session => chrome::session_get(&key.into()).await,
-        Area::Local => chrome::local_get(key).await,
+        Area::Local => chrome::local_get(&key.into()).await,
     };
     to_json(get_path(&all.unwrap_or_default(), &[key]))
 }
@@ -114,7 +114,12 @@ async fn read_managed() -> Choices {
 /// ([`refresh_managed`]). Only when no policy was ever kept (the first action after install, or a
 /// kept one that does not read) is the policy read now, and the action waits for it.
 pub async fn managed_choices() -> Choices {
-    match get(Area::Local, MANAGED).await {
+    kept_or_read(get(Area::Local, MANAGED).await).await
+}
+
+/// The kept policy, or — none kept, or one that does not read — the policy read now.
+async fn kept_or_read(kept: Option<Choices>) -> Choices {
+    match kept {
         Some(policy) => policy,
         None => refresh_managed().await,
     }
@@ -129,7 +134,12 @@ pub async fn refresh_managed() -> Choices {
     policy
 }
 
-/// The settings in effect now.
+/// The settings in effect now: the user's choices and the kept policy, in one read of
+/// `storage.local` (every trigger starts with this).
 pub async fn settings() -> Settings {
-    settings::resolve(&local_choices().await, &managed_choices().await)
+    let keys = js_sys::Array::of2(&SETTINGS.into(), &MANAGED.into());
+    let both = chrome::local_get(&keys).await.unwrap_or_default();
+    let local: Choices = from_js(get_path(&both, &[SETTINGS])).unwrap_or_default();
+    let managed = kept_or_read(from_js(get_path(&both, &[MANAGED]))).await;
+    settings::resolve(&local, &managed)
 }
