@@ -146,11 +146,16 @@ if browser == "firefox":
     m["permissions"] = [p for p in m["permissions"] if p != "offscreen"]
     for k in ("oauth2", "key", "minimum_chrome_version", "storage"):
         m.pop(k, None)
-    m["browser_specific_settings"] = {"gecko": {
-        "id": os.environ.get("MEETLINK_GECKO_ID", "meetlink@meetlink.app"),
-        "strict_min_version": "142.0",
-        "data_collection_permissions": {"required": ["none"]},
-    }}
+    # Firefox 140 (the ESR Debian ships) is the first desktop Firefox that knows
+    # data_collection_permissions; Firefox for Android knows it from 142.
+    m["browser_specific_settings"] = {
+        "gecko": {
+            "id": os.environ.get("MEETLINK_GECKO_ID", "meetlink@meetlink.app"),
+            "strict_min_version": "140.0",
+            "data_collection_permissions": {"required": ["none"]},
+        },
+        "gecko_android": {"strict_min_version": "142.0"},
+    }
     for f in ("offscreen.html", "offscreen.js", ".extension-id"):
         if os.path.exists(os.path.join(out, f)):
             os.remove(os.path.join(out, f))

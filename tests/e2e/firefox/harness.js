@@ -55,23 +55,43 @@ export async function launchFirefox(dirs = [FIREFOX_DIST]) {
   const uuid = uuids[id];
   const base = `moz-extension://${uuid}`;
 
+  let driver = null;
+  /**
+   * A new tab at `url`, in the browser window. Once a notification has been asked for, Firefox's
+   * last-focused window can be its alert window, where BiDi's browsingContext.create (what
+   * newPage sends) finds no tabs: after the driver, tabs are opened from it with tabs.create.
+   */
+  async function newTab(url) {
+    if (!driver) {
+      const page = await browser.newPage();
+      page.goto(url).catch(() => {}); // never resolves for moz-extension://
+      return page;
+    }
+    // The new tab is the page that was not there before (a moz-extension:// page reports no URL).
+    const known = new Set(await browser.pages());
+    await driver.evaluate(async (url) => {
+      const [win] = await browser.windows.getAll({ windowTypes: ['normal'] });
+      await browser.tabs.create({ url, windowId: win.id });
+    }, url);
+    return waitFor(async () => (await browser.pages()).find((p) => !known.has(p)), { what: `a tab for ${url}` });
+  }
   /** Opens one of the add-on's pages (of `uuid`, ours by default) in a new tab. */
   async function open(path, of = uuid) {
-    const page = await browser.newPage();
-    page.goto(`moz-extension://${of}/${path}`).catch(() => {}); // never resolves for moz-extension://
+    const page = await newTab(`moz-extension://${of}/${path}`);
     await loaded(page, `moz-extension://${of}`);
     return page;
   }
   // The driver: an extension page whose only job is to reach the background page.
-  const driver = await open('options.html');
+  driver = await open('options.html');
 
   return {
     browser, id, uuid, base, uuids, open, driver,
     /** Opens a fixture page; returns {page, tabId}. */
+    newTab,
     async openWeb(name) {
-      const page = await browser.newPage();
-      await page.goto(pages.url(name));
-      const url = page.url();
+      const url = pages.url(name);
+      const page = await newTab(url);
+      await page.waitForFunction(() => document.readyState === 'complete');
       // tabs.query's `url` is a match pattern, and Firefox's have no port: match by hand.
       const tabId = await waitFor(() => driver.evaluate(async (url) => (await browser.tabs.query({})).find((t) => t.url === url)?.id, url), { what: `the tab of ${name}` });
       return { page, tabId };
@@ -92,9 +112,9 @@ export async function launchFirefox(dirs = [FIREFOX_DIST]) {
 
 /** The clipboard's text, pasted (Ctrl+V) into an empty textarea of a fixture page. */
 export async function readClipboard(ff) {
-  const page = await ff.browser.newPage();
+  const page = await ff.newTab(pages.url('textarea.html'));
   try {
-    await page.goto(pages.url('textarea.html'));
+    await page.waitForFunction(() => document.readyState === 'complete');
     await page.$eval('#other', (f) => { f.value = ''; });
     await page.focus('#other');
     await page.keyboard.down('Control');
