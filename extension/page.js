@@ -7,14 +7,19 @@
 // its selection under a per-action nonce (and proves the page can be scripted); when the link is
 // ready, `insertText` types it there — once — if the field is still the one the user chose.
 
-/** Records the focused editable element under `nonce`. Returns {ok, kind} or {ok: false, reason}. */
+/**
+ * Records the focused editable element under `nonce`. Returns {ok, kind, before, after} — the
+ * characters either side of the caret, "" at the start or end of the text or of its line — or
+ * {ok: false, reason}.
+ */
 export function findTarget(nonce) {
   // The PDF viewer can be scripted, but nothing in it can be typed into: say so, not "no field".
   if (document.contentType === 'application/pdf') return { ok: false, reason: 'restricted' };
   const TEXT_INPUTS = ['text', 'search', 'url', 'email'];
+  // EditContext editors (Monaco in Chromium) focus an element that is not contenteditable.
   const isEditable = (el) =>
     ((el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && TEXT_INPUTS.includes(el.type))) && !el.readOnly && !el.disabled) ||
-    el.isContentEditable === true;
+    el.isContentEditable === true || Boolean(el.editContext);
   // document.activeElement stops at shadow hosts and iframes: descend open shadow roots and
   // same-origin frames to the element that really has focus.
   let el = document.activeElement;
@@ -34,11 +39,43 @@ export function findTarget(nonce) {
   const root = el.getRootNode();
   const selection = (root.getSelection && root.getSelection()) || el.ownerDocument.getSelection();
   const field = el.tagName === 'INPUT' || el.tagName === 'TEXTAREA';
-  const range = !field && selection && selection.rangeCount ? selection.getRangeAt(0).cloneRange() : null;
+  const editContext = !field && !el.isContentEditable ? el.editContext : null;
+  const range = !field && !editContext && selection && selection.rangeCount ? selection.getRangeAt(0).cloneRange() : null;
   const targets = (globalThis.__meetlinkTargets = globalThis.__meetlinkTargets || new Map());
   // selectionStart is null for email inputs: the browser exposes no caret there.
   targets.set(nonce, { el, start: field ? el.selectionStart : null, end: field ? el.selectionEnd : null, range });
-  return { ok: true, kind: el.isContentEditable ? 'contenteditable' : el.tagName.toLowerCase() };
+
+  // The text either side of the caret, whole code points, for the worker's spacing rule.
+  const last = (t) => Array.from(t.slice(-2)).pop() || '';
+  const first = (t) => Array.from(t.slice(0, 2))[0] || '';
+  let before = '';
+  let after = '';
+  if (field && el.selectionStart !== null) {
+    before = last(el.value.slice(0, el.selectionStart));
+    after = first(el.value.slice(el.selectionEnd));
+  } else if (editContext) {
+    const [s, e] = [editContext.selectionStart, editContext.selectionEnd].sort((a, b) => a - b);
+    before = last(editContext.text.slice(0, s));
+    after = first(editContext.text.slice(e));
+  } else if (range && el.contains(range.commonAncestorContainer)) {
+    // Within the paragraph (the nearest block) holding the caret; a <br> counts as a line end.
+    const view = el.ownerDocument.defaultView;
+    let block = range.startContainer.nodeType === 1 ? range.startContainer : range.startContainer.parentElement;
+    while (block && block !== el && /^inline/.test(view.getComputedStyle(block).display)) block = block.parentElement;
+    if (!block || !el.contains(block)) block = el;
+    const side = (setSide) => {
+      const r = el.ownerDocument.createRange();
+      r.selectNodeContents(block);
+      setSide(r);
+      const f = r.cloneContents();
+      f.querySelectorAll('br').forEach((br) => br.replaceWith('\n'));
+      return f.textContent;
+    };
+    before = last(side((r) => r.setEnd(range.startContainer, range.startOffset)));
+    after = first(side((r) => r.setStart(range.endContainer, range.endOffset)));
+  }
+  const kind = el.isContentEditable ? 'contenteditable' : editContext ? 'editcontext' : el.tagName.toLowerCase();
+  return { ok: true, kind, before, after };
 }
 
 /**
@@ -50,7 +87,7 @@ export async function insertText(text, nonce, deadline) {
   const TEXT_INPUTS = ['text', 'search', 'url', 'email'];
   const isEditable = (el) =>
     ((el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && TEXT_INPUTS.includes(el.type))) && !el.readOnly && !el.disabled) ||
-    el.isContentEditable === true;
+    el.isContentEditable === true || Boolean(el.editContext);
   const deepActive = () => {
     let a = document.activeElement;
     for (;;) {
@@ -71,8 +108,18 @@ export async function insertText(text, nonce, deadline) {
   const { el } = target;
   if (!el.isConnected || !isEditable(el)) return { ok: false, reason: 'gone' };
   const field = el.tagName === 'INPUT' || el.tagName === 'TEXTAREA';
+  const editContext = !field && !el.isContentEditable ? el.editContext : null;
   const value = () => (field ? el.value : el.textContent);
   const count = (s) => s.split(text).length - 1;
+  // Editors render on their own schedule (React batches, Monaco after its model): wait until
+  // `took()` says the text is in, up to 1 s — on this script's own timers: a frame the editor
+  // removes takes its timers with it.
+  const appeared = async (took) => {
+    for (let waited = 0; !took() && waited < 1000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return took();
+  };
 
   const focused = () => { const a = deepActive(); return a === el || (el.isContentEditable && el.contains(a)); };
   const active = deepActive();
@@ -92,8 +139,49 @@ export async function insertText(text, nonce, deadline) {
     if (!focused()) return { ok: false, reason: 'focusMoved' };
   }
   const before = count(value());
+  // An EditContext editor shows what it took in its element, or writes its EditContext's text
+  // from its own model (Monaco): either is proof.
+  const inContext = editContext ? count(editContext.text) : 0;
+  const synced = () => Boolean(editContext) && count(editContext.text) > inContext;
+  const grew = () => count(value()) > before || synced();
   const doc = el.ownerDocument;
   const view = doc.defaultView;
+  if (field || editContext) {
+    // Code editors keep their own model behind a textarea or an EditContext (Monaco, Ace) and
+    // split typed text into several undo steps at spaces; they take text that arrives whole as a
+    // paste, and cancel it. Offer the text as one; a plain field ignores the offer (a page cannot
+    // paste by event), and the text is typed below.
+    let paste = null;
+    try {
+      const data = new view.DataTransfer();
+      data.setData('text/plain', text);
+      paste = new view.ClipboardEvent('paste', { bubbles: true, cancelable: true, composed: true, clipboardData: data });
+    } catch {
+      paste = null; // a browser that cannot build one: no offer
+    }
+    if (paste && !el.dispatchEvent(paste)) {
+      return (await appeared(grew)) ? { ok: true, how: 'paste' } : { ok: false, reason: 'refused' };
+    }
+    if (!focused()) return { ok: false, reason: 'focusMoved' };
+  }
+  if (editContext) {
+    // An EditContext editor that did not take the paste takes text as the browser's `textupdate`
+    // on its EditContext — what typing sends — replacing its selection; execCommand and
+    // beforeinput do nothing there.
+    const [s, e] = [editContext.selectionStart, editContext.selectionEnd].sort((a, b) => a - b);
+    const caret = s + text.length;
+    editContext.dispatchEvent(new view.TextUpdateEvent('textupdate', {
+      text, updateRangeStart: s, updateRangeEnd: e, selectionStart: caret, selectionEnd: caret,
+    }));
+    if (!(await appeared(grew))) return { ok: false, reason: 'refused' };
+    // The browser changes an EditContext's text and selection itself for typed text; an editor
+    // that left them to it would read the next keystroke against stale text.
+    if (!synced()) {
+      editContext.updateText(s, e, text);
+      editContext.updateSelection(caret, caret);
+    }
+    return { ok: true, how: 'textupdate' };
+  }
   if (!field) {
     // Editors that own their model (Slate, and any that cancels beforeinput) insert the text
     // themselves when offered a beforeinput; execCommand alone fires no beforeinput, changes only
@@ -102,12 +190,7 @@ export async function insertText(text, nonce, deadline) {
       bubbles: true, cancelable: true, composed: true, inputType: 'insertText', data: text,
     });
     if (!el.dispatchEvent(offer)) {
-      // It renders on its own schedule (React batches): wait for the text to appear, up to 1 s —
-      // on this script's own timers: a frame the editor removes takes its timers with it.
-      for (let waited = 0; count(value()) <= before && waited < 1000; waited += 20) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      return count(value()) > before ? { ok: true, how: 'beforeinput' } : { ok: false, reason: 'refused' };
+      return (await appeared(grew)) ? { ok: true, how: 'beforeinput' } : { ok: false, reason: 'refused' };
     }
   }
   // execCommand('insertText') goes through the browser's own editing path: a trusted `input` event
@@ -139,5 +222,13 @@ export async function insertText(text, nonce, deadline) {
     }
     el.dispatchEvent(new view.InputEvent('input', { bubbles: true, inputType: 'insertText', data: text }));
   }
-  return count(value()) > before ? { ok: true, how } : { ok: false, reason: 'refused' };
+  const ok = count(value()) > before;
+  if (ok && !field) {
+    // Editors with their own undo stack (TinyMCE) record a step only for typed keys and for text
+    // that arrives whole — a correction, a paste, a drop. Say it arrived whole, as a correction's
+    // `input` does (no data: the text is already in), so one Ctrl+Z there takes exactly this out
+    // and the editor knows it changed. Editors that watch the DOM find nothing more to read.
+    el.dispatchEvent(new view.InputEvent('input', { bubbles: true, inputType: 'insertReplacementText' }));
+  }
+  return ok ? { ok: true, how } : { ok: false, reason: 'refused' };
 }

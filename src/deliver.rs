@@ -4,6 +4,8 @@
 //! Rules (issue "Insert the link where the user is typing"):
 //! * the context menu targets the frame that was clicked (`info.frameId`); the shortcut targets the
 //!   top frame, whose probe descends open shadow roots and same-origin frames;
+//! * the text goes in with a space on a side where it would otherwise run into the text there
+//!   ([`spaced`], issue "Every editor people type in");
 //! * a page that cannot be scripted (chrome://, the Web Store, the PDF viewer, a cross-origin frame),
 //!   no focused field, a field that is gone, or focus moved to another field: the link goes to the
 //!   clipboard and the user is told why. The link is never lost.
@@ -58,6 +60,55 @@ pub struct PageAnswer {
     pub ok: bool,
     /// On failure: `noField`, `crossOriginFrame`, `focusMoved`, `gone`, `lost`, `refused`.
     pub reason: Option<String>,
+    /// `findTarget`: the character just before the caret (or the selection), `""` at the start of
+    /// the text (or of its line or paragraph).
+    pub before: Option<String>,
+    /// `findTarget`: the character just after it, `""` at the end.
+    pub after: Option<String>,
+}
+
+/// The characters on either side of the caret (or of the selection the link replaces) when the
+/// field was found. `None`: the start or end of the text, or the page did not say.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Around {
+    /// The character before.
+    pub before: Option<char>,
+    /// The character after.
+    pub after: Option<char>,
+}
+
+impl Around {
+    /// From the probe's answer: a side is known only if the page gave exactly one character.
+    fn from_answer(answer: &PageAnswer) -> Self {
+        let one = |s: &Option<String>| {
+            let mut chars = s.as_deref()?.chars();
+            chars.next().filter(|_| chars.next().is_none())
+        };
+        Around { before: one(&answer.before), after: one(&answer.after) }
+    }
+}
+
+/// Characters after which a link needs no space: opening brackets and quotes.
+const OPENING: &[char] = &['(', '[', '{', '<', '«', '“', '‘', '„', '‚', '¿', '¡'];
+/// Characters before which a link needs no space: closing brackets and quotes, and the punctuation
+/// that ends a clause (auto-linkers leave it out of the link).
+const CLOSING: &[char] = &[')', ']', '}', '>', '»', '”', '’', '.', ',', ';', ':', '!', '?', '…'];
+
+/// `text` as it should be typed with `around` the caret: a space before it where the character
+/// before is not whitespace, a space after it where the next one is not — so a link does not run
+/// into a word or into another link, and editors that auto-link see it as one. No space inside
+/// brackets or quotes that open before it or close after it, nor before a full stop or comma.
+pub fn spaced(text: &str, around: Around) -> String {
+    let needs = |c: Option<char>, none_after: &[char]| c.is_some_and(|c| !c.is_whitespace() && !none_after.contains(&c));
+    let mut out = String::with_capacity(text.len() + 2);
+    if needs(around.before, OPENING) {
+        out.push(' ');
+    }
+    out.push_str(text);
+    if needs(around.after, CLOSING) {
+        out.push(' ');
+    }
+    out
 }
 
 /// Why a link went to the clipboard instead of into the field.
@@ -103,10 +154,11 @@ impl Miss {
     }
 }
 
-/// What the probe at trigger time means. `Err(message)` is `executeScript` rejecting.
-pub fn probe_outcome(answer: Result<PageAnswer, String>) -> Result<(), Miss> {
+/// What the probe at trigger time means: the text around the caret, or why there is no field.
+/// `Err(message)` is `executeScript` rejecting.
+pub fn probe_outcome(answer: Result<PageAnswer, String>) -> Result<Around, Miss> {
     match answer {
-        Ok(PageAnswer { ok: true, .. }) => Ok(()),
+        Ok(a) if a.ok => Ok(Around::from_answer(&a)),
         Ok(a) => Err(match a.reason.as_deref() {
             Some("crossOriginFrame") => Miss::CrossOriginFrame,
             Some("restricted") => Miss::Restricted,
@@ -185,10 +237,66 @@ mod tests {
     use super::*;
 
     fn ok() -> Result<PageAnswer, String> {
-        Ok(PageAnswer { ok: true, reason: None })
+        Ok(PageAnswer { ok: true, ..PageAnswer::default() })
     }
     fn no(reason: &str) -> Result<PageAnswer, String> {
-        Ok(PageAnswer { ok: false, reason: Some(reason.into()) })
+        Ok(PageAnswer { ok: false, reason: Some(reason.into()), ..PageAnswer::default() })
+    }
+    fn around(before: &str, after: &str) -> Result<PageAnswer, String> {
+        Ok(PageAnswer { ok: true, before: Some(before.into()), after: Some(after.into()), ..PageAnswer::default() })
+    }
+    fn at(before: Option<char>, after: Option<char>) -> Around {
+        Around { before, after }
+    }
+
+    #[test]
+    fn spacing() {
+        const L: &str = "https://meet.google.com/abc-defg-hij";
+        let table = [
+            // (before, after, typed)
+            (None, None, L.to_owned()),                                  // an empty field
+            (Some('o'), None, format!(" {L}")),                          // "Hello|"
+            (None, Some('H'), format!("{L} ")),                          // "|Hello"
+            (Some('o'), Some('w'), format!(" {L} ")),                    // "Hellowor|ld": both sides
+            (Some(' '), Some('w'), format!("{L} ")),                     // "Hello |world"
+            (Some('o'), Some(' '), format!(" {L}")),                     // "Hello| world"
+            (Some(' '), Some(' '), L.to_owned()),                        // "Hello | world"
+            (Some('j'), None, format!(" {L}")),                          // right after another link
+            (Some('\n'), Some('\n'), L.to_owned()),                      // a line of its own
+            (Some('\t'), None, L.to_owned()),
+            (Some('\u{a0}'), Some('\u{a0}'), L.to_owned()),               // editors' non-breaking spaces
+            (Some('\u{3000}'), None, L.to_owned()),                      // ideographic space
+            (Some('('), Some(')'), L.to_owned()),                        // "(|)"
+            (Some('['), Some(']'), L.to_owned()),
+            (Some('“'), Some('”'), L.to_owned()),
+            (Some('«'), Some('»'), L.to_owned()),
+            (Some('¿'), Some('?'), L.to_owned()),
+            (Some(':'), Some('.'), format!(" {L}")),                     // "Join:|." — after a colon, a space
+            (Some('o'), Some(','), format!(" {L}")),
+            (Some('o'), Some('…'), format!(" {L}")),
+            (Some(')'), Some('('), format!(" {L} ")),                    // a bracket that closed, one that opens
+            (Some('"'), Some('"'), format!(" {L} ")),                    // straight quotes say neither: spaced
+            (Some('会'), Some('議'), format!(" {L} ")),                  // CJK: a link needs its spaces too
+            (Some('😀'), None, format!(" {L}")),
+        ];
+        for (before, after, want) in table {
+            assert_eq!(spaced(L, at(before, after)), want, "{before:?} | {after:?}");
+        }
+        assert_eq!(spaced("[Join Google Meet](x)", at(Some('e'), Some('.'))), " [Join Google Meet](x)", "any template");
+    }
+
+    #[test]
+    fn around_from_the_page() {
+        let table = [
+            (around("o", "w"), at(Some('o'), Some('w'))),
+            (around("", ""), at(None, None)),
+            (around("😀", "é"), at(Some('😀'), Some('é'))),
+            (around("ab", "\u{fffd}"), at(None, Some('\u{fffd}'))), // more than one character: not known
+            (ok(), at(None, None)),                                  // an older page function
+        ];
+        for (answer, want) in table {
+            assert_eq!(probe_outcome(answer.clone()), Ok(want), "{answer:?}");
+        }
     }
     fn err(m: &str) -> Result<PageAnswer, String> {
         Err(m.into())
@@ -207,7 +315,7 @@ mod tests {
     #[test]
     fn probe_answers() {
         let table = [
-            (ok(), Ok(())),
+            (ok(), Ok(Around::default())),
             (no("noField"), Err(Miss::NoField)),
             (no("crossOriginFrame"), Err(Miss::CrossOriginFrame)),
             (no("restricted"), Err(Miss::Restricted)),

@@ -4,7 +4,7 @@
 //! their answers mean is `crate::deliver`'s to say.
 
 use super::chrome::{self, get_path, now_ms, object, to_js};
-use crate::deliver::{insert_outcome, probe_outcome, Miss, PageAnswer, INSERT_START_MS, PAGE_WAIT_MS};
+use crate::deliver::{insert_outcome, probe_outcome, Around, Miss, PageAnswer, INSERT_START_MS, PAGE_WAIT_MS};
 use js_sys::{Array, Promise};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -69,8 +69,9 @@ pub fn probe(tab_id: i32, frame_id: i32, nonce: &str) -> Running {
     Running::start(tab_id, frame_id, FIND_TARGET.with(JsValue::clone), &[nonce])
 }
 
-/// Whether the probe found a field to type into (the page has [`PAGE_WAIT_MS`] more to say).
-pub async fn probed(probe: Running) -> Result<(), Miss> {
+/// Whether the probe found a field to type into, and the text around its caret (the page has
+/// [`PAGE_WAIT_MS`] more to say).
+pub async fn probed(probe: Running) -> Result<Around, Miss> {
     probe.answer(PAGE_WAIT_MS).await.map_or(Err(Miss::Unresponsive), probe_outcome)
 }
 

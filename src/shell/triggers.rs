@@ -9,7 +9,7 @@ use super::chrome::{self, now_ms};
 use super::storage::{self, Area};
 use super::{link_history, notices, page, signin, warm_link};
 use crate::calendar::{Making, SCOPE};
-use crate::deliver::{Miss, Notice, Trigger};
+use crate::deliver::{spaced, Around, Miss, Notice, Trigger};
 use crate::errors::Problem;
 use crate::history::{Entry, Source};
 use crate::inflight::{Destination, Orphan};
@@ -61,13 +61,14 @@ pub async fn in_page(trigger: Trigger) {
 }
 
 /// Puts `text` where the action's destination says: typed into the recorded field when `probed`
-/// found one and it is still there, else copied with the reason.
-async fn place(destination: &Destination, text: &str, probed: Result<(), Miss>) -> Notice {
+/// found one and it is still there (spaced from the text around the caret), else copied with the
+/// reason.
+async fn place(destination: &Destination, text: &str, probed: Result<Around, Miss>) -> Notice {
     let placed = match (destination, probed) {
-        (Destination::Page { tab_id: Some(tab), frame_id, nonce }, Ok(())) => page::insert(*tab, *frame_id, text, nonce).await,
+        (Destination::Page { tab_id: Some(tab), frame_id, nonce }, Ok(around)) => page::insert(*tab, *frame_id, &spaced(text, around), nonce).await,
         (_, Err(miss)) => Err(miss),
-        (Destination::Page { tab_id: None, .. }, Ok(())) => Err(Miss::NoField),
-        (Destination::Popup {} | Destination::Warm {}, Ok(())) => Err(Miss::Interrupted),
+        (Destination::Page { tab_id: None, .. }, Ok(_)) => Err(Miss::NoField),
+        (Destination::Popup {} | Destination::Warm {}, Ok(_)) => Err(Miss::Interrupted),
     };
     match placed {
         Ok(()) => Notice::Inserted,
@@ -77,7 +78,7 @@ async fn place(destination: &Destination, text: &str, probed: Result<(), Miss>) 
 }
 
 /// Places the link, tells the user; then the bookkeeping, which the user does not wait for.
-async fn hand_over(made: Made, destination: &Destination, probed: Result<(), Miss>, settings: &Settings, source: Source) {
+async fn hand_over(made: Made, destination: &Destination, probed: Result<Around, Miss>, settings: &Settings, source: Source) {
     let notice = place(destination, &settings.template.render(&made.link), probed).await;
     notices::tell(tab_of(destination), notice, (notice != Notice::Inserted).then_some(made.link.as_str()), settings.notifications).await;
     delivered(made, source).await;
@@ -142,7 +143,8 @@ pub async fn resume_orphans() {
                 match action::run((record, claim), token).await {
                     Ok(made) => {
                         let source = if matches!(destination, Destination::Page { .. }) { Source::Page } else { Source::Popup };
-                        hand_over(made, &destination, Ok(()), &storage::settings().await, source).await;
+                        // The probe's answer went with the stopped worker: the text around the caret is not known.
+                        hand_over(made, &destination, Ok(Around::default()), &storage::settings().await, source).await;
                     }
                     Err(problem) => tell_failure(&destination, problem).await,
                 }

@@ -71,6 +71,40 @@ export async function openPage(browser, name) {
   return { page, tabId };
 }
 
+/**
+ * Frame ids of a tab with their URLs, as the browser reports them (executeScript's
+ * InjectionResult.frameId), about:blank and srcdoc frames included.
+ */
+export async function tabFrames(browser, tabId) {
+  return browser.sw.evaluate(async (tabId) => {
+    const res = await chrome.scripting.executeScript({ target: { tabId, allFrames: true }, func: () => location.href, injectImmediately: true })
+      .catch(() => []);
+    return res.map((r) => ({ frameId: r.frameId, url: r.result }));
+  }, tabId);
+}
+
+/**
+ * "Insert Meet link" from the context menu (`how` = 'menu', in `frameId`) or the shortcut, through
+ * the very handlers the listeners call; resolves when MeetLink is done, to the badge, its title and
+ * how many notifications were shown.
+ */
+export function insertVia(browser, how, tabId, frameId = 0) {
+  return browser.sw.evaluate(async ({ how, tabId, frameId }) => {
+    await chrome.notifications.getAll().then((all) => Promise.all(Object.keys(all).map((id) => chrome.notifications.clear(id))));
+    if (how === 'menu') {
+      await meetlink.onMenuClicked({ menuItemId: 'insert-meet-link', frameId, editable: true, pageUrl: '' }, { id: tabId });
+    } else {
+      await meetlink.onCommand('insert-meet-link', tabId === null ? undefined : { id: tabId });
+    }
+    const notes = Object.keys(await chrome.notifications.getAll());
+    return {
+      badge: tabId === null ? null : await chrome.action.getBadgeText({ tabId }),
+      title: tabId === null ? null : await chrome.action.getTitle({ tabId }),
+      notifications: notes.length,
+    };
+  }, { how, tabId, frameId });
+}
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `fn` until it returns a truthy value (or throws after `timeout` ms). */
@@ -117,7 +151,7 @@ export const fake = {
 };
 
 // ---- the fixture pages (tests/pages), with the editor fixtures bundled from npm by esbuild -----------
-const TYPES = { html: 'text/html; charset=utf-8', js: 'text/javascript', css: 'text/css', pdf: 'application/pdf' };
+const TYPES = { html: 'text/html; charset=utf-8', js: 'text/javascript', css: 'text/css', pdf: 'application/pdf', ttf: 'font/ttf' };
 
 /** A minimal one-page PDF, for the "PDF viewer cannot be scripted" case. */
 function pdf() {
@@ -136,10 +170,12 @@ export const pages = {
   async start() {
     const dir = join(ROOT, 'tests', 'pages');
     const out = join(ROOT, 'target', 'e2e-pages');
-    const entries = ['react.jsx', 'prosemirror.js', 'lexical.js', 'slate.jsx', 'quill.js', 'draft.jsx'];
+    const entries = ['react.jsx', 'prosemirror.js', 'lexical.js', 'slate.jsx', 'quill.js', 'draft.jsx',
+      'monaco.js', 'monaco-worker.js', 'tinymce.js', 'codemirror.js', 'ckeditor.js', 'trix.js', 'ace.js'];
     await esbuild({
       entryPoints: entries.map((e) => join(dir, 'editors', e)), bundle: true, outdir: out, format: 'iife',
       minify: true, logLevel: 'error', define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
+      loader: { '.ttf': 'file', '.svg': 'text' },
       nodePaths: [join(here, 'node_modules')],
     });
     const handler = (req, res) => {

@@ -153,8 +153,8 @@ for (const trigger of ['menu', 'shortcut']) {
     test(`${trigger}: the link is typed at the caret of a ${fixture.replace('.html', '')}`, async () => {
       await signedIn();
       const { page, tabId } = await ff.openWeb(fixture);
-      // The caret after "Hello " in the textarea; at the end of the contenteditable (where its
-      // collapsed double space is not in the way: spacing is issue 16's).
+      // The caret after "Hello " in the textarea (a space either side: none added); at the end of
+      // the contenteditable (after "world": a space before the link).
       const caret = fixture === 'textarea.html' ? 6 : 'end';
       await page.$eval('#field', (f, caret) => {
         f.focus();
@@ -169,7 +169,7 @@ for (const trigger of ['menu', 'shortcut']) {
         return MEET.test(t) ? t : null;
       }, { what: 'the link typed' });
       const link = text.match(MEET)[0];
-      assert.equal(text, caret === 'end' ? `Hello  world${link}` : `Hello ${link} world`, 'once, at the caret, the text around it intact');
+      assert.equal(text, caret === 'end' ? `Hello  world ${link}` : `Hello ${link} world`, 'once, at the caret, spaced, the text around it intact');
       const { inserts } = await fake.calls();
       assert.equal(inserts.length, 2, "the popup's link and this one");
       await page.close();

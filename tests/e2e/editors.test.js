@@ -1,0 +1,63 @@
+// Real editors from npm (versions pinned in package-lock.json), each checked through its own model,
+// never the DOM: "Insert Meet link" from the menu and the shortcut puts the link in once, at the
+// caret, with a space where the text around needs one, leaves the rest of the text as it was, and
+// one Ctrl+Z takes out exactly what was typed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fake, tabFrames, insertVia, readClipboard, writeClipboard, suite, openPage, waitFor, MEET } from './harness.js';
+import { TEXT, editors, cases } from './editor-rows.js';
+
+let browser;
+suite({ withPages: true, onLaunch: (b) => { browser = b; }, beforeEachTest: () => writeClipboard(browser, '') });
+
+const fx = (page, call, ...args) => page.evaluate(([call, args]) => window.fx[call](...args), [call, args]);
+
+for (const e of editors) {
+  for (const c of cases) {
+    test(`${e.name} via ${c.how}`, async () => {
+      const { page, tabId } = await openPage(browser, e.page);
+      await page.waitForFunction(() => window.fx, null, { timeout: 20_000 });
+      assert.equal(await fx(page, 'text'), TEXT);
+      await fx(page, 'place', c.at);
+      await waitFor(async () => (await fx(page, 'focused')) && JSON.stringify(await fx(page, 'caret')) === JSON.stringify([c.at, c.at]),
+        { what: `${e.name}: focused, caret at ${c.at}` });
+      if (e.mode) assert.equal(await page.evaluate(() => window.fx.mode()), e.mode, 'the editor runs in the mode under test');
+      let frameId = 0;
+      if (c.how === 'menu' && e.frame) {
+        const frames = await tabFrames(browser, tabId);
+        frameId = frames.find((f) => f.frameId !== 0)?.frameId;
+        assert.ok(frameId > 0, `the editor's frame has an id: ${JSON.stringify(frames)}`);
+      }
+
+      const r = await insertVia(browser, c.how, tabId, frameId);
+      assert.equal(r.badge, '✓', r.title);
+      assert.equal(r.notifications, 0);
+      await waitFor(async () => MEET.test(await fx(page, 'text')), { what: `${e.name}: the link in the model`, timeout: 5_000 })
+        .catch(async (err) => { throw new Error(`${err.message}; the model has ${JSON.stringify(await fx(page, 'text'))}`); });
+      const link = (await fx(page, 'text')).match(MEET)[0];
+      const typed = c.spaced(link);
+      assert.equal(await fx(page, 'text'), TEXT.slice(0, c.at) + typed + TEXT.slice(c.at), 'once, at the caret, spaced, the text intact');
+      const end = c.at + typed.length;
+      await waitFor(async () => JSON.stringify(await fx(page, 'caret')) === JSON.stringify([end, end]), { what: 'caret after the link' });
+      if (e.frame) {
+        assert.equal(await page.evaluate(() => window.fx.undoable()), true, 'TinyMCE recorded an undo level');
+        assert.equal(await page.evaluate(() => window.fx.dirty()), true, 'TinyMCE knows it changed');
+      }
+      assert.equal((await fake.calls()).inserts.length, 1, 'one event per trigger');
+      assert.equal(await readClipboard(browser), '', 'typed, not copied');
+
+      if (e.noUndo) {
+        // The EditContext holds the editor's text as the browser would have left it: the next
+        // keystroke lands right after the link.
+        await page.keyboard.type('x');
+        const after = TEXT.slice(0, c.at) + typed + 'x' + TEXT.slice(c.at);
+        await waitFor(async () => (await fx(page, 'text')) === after, { what: 'typing goes on after the link', timeout: 5_000 });
+        return page.close();
+      }
+      await page.keyboard.press('Control+z');
+      await waitFor(async () => (await fx(page, 'text')) === TEXT, { what: `${e.name}: one Ctrl+Z takes the link out`, timeout: 5_000 })
+        .catch(async (err) => { throw new Error(`${err.message}; the model has ${JSON.stringify(await fx(page, 'text'))}`); });
+      await page.close();
+    });
+  }
+}
