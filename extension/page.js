@@ -156,6 +156,8 @@ export async function insertText(text, nonce, deadline) {
       const data = new view.DataTransfer();
       data.setData('text/plain', text);
       paste = new view.ClipboardEvent('paste', { bubbles: true, cancelable: true, composed: true, clipboardData: data });
+      // Firefox builds the event without the data it was given: an offer of nothing is no offer.
+      if (!paste.clipboardData || paste.clipboardData.getData('text/plain') !== text) paste = null;
     } catch {
       paste = null; // a browser that cannot build one: no offer
     }

@@ -5,10 +5,36 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fake, tabFrames, insertVia, readClipboard, writeClipboard, suite, openPage, waitFor, MEET } from './harness.js';
-import { TEXT, editors, cases } from './editor-rows.js';
 
 let browser;
 suite({ withPages: true, onLaunch: (b) => { browser = b; }, beforeEachTest: () => writeClipboard(browser, '') });
+
+const TEXT = 'Hello world';
+// Each editor: its fixture page; `mode`: what its focused element must be; `frame`: it edits inside
+// its own iframe (the menu is clicked there).
+const editors = [
+  { name: 'Monaco, EditContext (its default in Chromium)', page: 'monaco.html', mode: 'editcontext' },
+  { name: 'Monaco, textarea mode', page: 'monaco.html?textarea', mode: 'textarea' },
+  { name: 'TinyMCE, in its iframe', page: 'tinymce.html', frame: true },
+  { name: 'CodeMirror 6', page: 'codemirror.html' },
+  { name: 'CKEditor 5', page: 'ckeditor.html' },
+  { name: 'Trix', page: 'trix.html' },
+  { name: 'Ace', page: 'ace.html' },
+  { name: 'ProseMirror', page: 'prosemirror.html' },
+  { name: 'Lexical', page: 'lexical.html' },
+  { name: 'Slate', page: 'slate.html' },
+  { name: 'Quill', page: 'quill.html' },
+  { name: 'Draft.js', page: 'draft.html' },
+  // Not from npm: the explainer's bare editor, for EditContext editors that take no paste. It has
+  // no undo of its own to check.
+  { name: 'a bare EditContext editor', page: 'editcontext.html', mode: 'editcontext', noUndo: true },
+];
+// Where the caret is, and what goes in: after "Hello" the link needs a space before it (the next
+// character is already one); before "world", a space after it.
+const cases = [
+  { how: 'menu', at: 5, spaced: (l) => ` ${l}` },
+  { how: 'command', at: 6, spaced: (l) => `${l} ` },
+];
 
 const fx = (page, call, ...args) => page.evaluate(([call, args]) => window.fx[call](...args), [call, args]);
 
