@@ -45,18 +45,19 @@ export function findTarget(nonce) {
   // selectionStart is null for email inputs: the browser exposes no caret there.
   targets.set(nonce, { el, start: field ? el.selectionStart : null, end: field ? el.selectionEnd : null, range });
 
-  // The text either side of the caret, whole code points, for the worker's spacing rule.
-  const last = (t) => Array.from(t.slice(-2)).pop() || '';
-  const first = (t) => Array.from(t.slice(0, 2))[0] || '';
+  // The text either side of the caret, whole code points, for the worker's spacing rule: two
+  // UTF-16 units either side hold one code point, whatever the field's length.
+  const last = (t, at) => Array.from(t.slice(Math.max(0, at - 2), at)).pop() || '';
+  const first = (t, at) => Array.from(t.slice(at, at + 2))[0] || '';
   let before = '';
   let after = '';
   if (field && el.selectionStart !== null) {
-    before = last(el.value.slice(0, el.selectionStart));
-    after = first(el.value.slice(el.selectionEnd));
+    before = last(el.value, el.selectionStart);
+    after = first(el.value, el.selectionEnd);
   } else if (editContext) {
     const [s, e] = [editContext.selectionStart, editContext.selectionEnd].sort((a, b) => a - b);
-    before = last(editContext.text.slice(0, s));
-    after = first(editContext.text.slice(e));
+    before = last(editContext.text, s);
+    after = first(editContext.text, e);
   } else if (range && el.contains(range.commonAncestorContainer)) {
     // Within the paragraph (the nearest block) holding the caret; a <br> counts as a line end.
     const view = el.ownerDocument.defaultView;
@@ -71,8 +72,9 @@ export function findTarget(nonce) {
       f.querySelectorAll('br').forEach((br) => br.replaceWith('\n'));
       return f.textContent;
     };
-    before = last(side((r) => r.setEnd(range.startContainer, range.startOffset)));
-    after = first(side((r) => r.setStart(range.endContainer, range.endOffset)));
+    const pre = side((r) => r.setEnd(range.startContainer, range.startOffset));
+    before = last(pre, pre.length);
+    after = first(side((r) => r.setStart(range.endContainer, range.endOffset)), 0);
   }
   const kind = el.isContentEditable ? 'contenteditable' : editContext ? 'editcontext' : el.tagName.toLowerCase();
   return { ok: true, kind, before, after };
@@ -147,9 +149,9 @@ export async function insertText(text, nonce, deadline) {
   const doc = el.ownerDocument;
   const view = doc.defaultView;
   if (field || editContext) {
-    // Code editors keep their own model behind a textarea or an EditContext (Monaco, Ace) and
-    // split typed text into several undo steps at spaces; they take text that arrives whole as a
-    // paste, and cancel it. Offer the text as one; a plain field ignores the offer (a page cannot
+    // Code editors keep their own model behind a textarea or an EditContext (Monaco, Ace), and
+    // some split typed text into several undo steps at spaces (Monaco); they take text that
+    // arrives whole as a paste, and cancel it. Offer the text as one; a plain field ignores the offer (a page cannot
     // paste by event), and the text is typed below.
     let paste = null;
     try {

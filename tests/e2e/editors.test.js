@@ -47,7 +47,7 @@ for (const e of editors) {
       await fx(page, 'place', c.at);
       await waitFor(async () => (await fx(page, 'focused')) && JSON.stringify(await fx(page, 'caret')) === JSON.stringify([c.at, c.at]),
         { what: `${e.name}: focused, caret at ${c.at}` });
-      if (e.mode) assert.equal(await page.evaluate(() => window.fx.mode()), e.mode, 'the editor runs in the mode under test');
+      if (e.mode) assert.equal(await fx(page, 'mode'), e.mode, 'the editor runs in the mode under test');
       let frameId = 0;
       if (c.how === 'menu' && e.frame) {
         const frames = await tabFrames(browser, tabId);
@@ -66,8 +66,8 @@ for (const e of editors) {
       const end = c.at + typed.length;
       await waitFor(async () => JSON.stringify(await fx(page, 'caret')) === JSON.stringify([end, end]), { what: 'caret after the link' });
       if (e.frame) {
-        assert.equal(await page.evaluate(() => window.fx.undoable()), true, 'TinyMCE recorded an undo level');
-        assert.equal(await page.evaluate(() => window.fx.dirty()), true, 'TinyMCE knows it changed');
+        assert.equal(await fx(page, 'undoable'), true, 'TinyMCE recorded an undo level');
+        assert.equal(await fx(page, 'dirty'), true, 'TinyMCE knows it changed');
       }
       assert.equal((await fake.calls()).inserts.length, 1, 'one event per trigger');
       assert.equal(await readClipboard(browser), '', 'typed, not copied');

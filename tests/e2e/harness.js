@@ -73,11 +73,11 @@ export async function openPage(browser, name) {
 
 /**
  * Frame ids of a tab with their URLs, as the browser reports them (executeScript's
- * InjectionResult.frameId), about:blank and srcdoc frames included.
+ * InjectionResult.frameId), frames with no document URL of their own (TinyMCE's) included.
  */
 export async function tabFrames(browser, tabId) {
   return browser.sw.evaluate(async (tabId) => {
-    const res = await chrome.scripting.executeScript({ target: { tabId, allFrames: true }, func: () => location.href, injectImmediately: true })
+    const res = await chrome.scripting.executeScript({ target: { tabId, allFrames: true }, func: () => location.href })
       .catch(() => []);
     return res.map((r) => ({ frameId: r.frameId, url: r.result }));
   }, tabId);

@@ -86,8 +86,8 @@ export async function launchFirefox(dirs = [FIREFOX_DIST]) {
 
   return {
     browser, id, uuid, base, uuids, open, driver,
-    /** Opens a fixture page; returns {page, tabId}. */
     newTab,
+    /** Opens a fixture page; returns {page, tabId}. */
     async openWeb(name) {
       const url = pages.url(name);
       const page = await newTab(url);

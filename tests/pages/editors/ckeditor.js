@@ -11,7 +11,6 @@ ClassicEditor.create(document.getElementById('field'), {
     const root = model.document.getRoot();
     return [...root.getChildren()].map((p) => [...p.getChildren()].map((t) => t.data ?? '').join('')).join('\n');
   };
-  window.ck = editor;
   window.fx = {
     text,
     caret: () => { const s = model.document.selection; return [s.getFirstPosition().offset, s.getLastPosition().offset]; },

@@ -8,7 +8,6 @@ const editor = monaco.editor.create(document.getElementById('field'), {
   value: 'Hello world', language: 'plaintext', editContext, minimap: { enabled: false }, automaticLayout: false,
 });
 const model = editor.getModel();
-window.monacoEditor = editor;
 window.fx = {
   text: () => model.getValue(),
   caret: () => { const s = editor.getSelection(); return [model.getOffsetAt(s.getStartPosition()), model.getOffsetAt(s.getEndPosition())]; },

@@ -14,10 +14,9 @@ tinymce.init({
     editor.setDirty(false);
     const body = editor.getBody();
     body.id = 'editable';
-    const text = () => body.textContent;
-    window.tiny = editor;
     window.fx = {
-      text,
+      // TinyMCE's own text of its document (one paragraph here).
+      text: () => editor.getContent({ format: 'text' }),
       caret: () => {
         const r = editor.selection.getRng();
         const pre = editor.getDoc().createRange();

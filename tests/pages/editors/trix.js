@@ -1,5 +1,5 @@
 // Trix (Basecamp, HEY) from npm: a custom element with its own document model and undo.
-import Trix from 'trix';
+import 'trix';
 
 const el = document.getElementById('editable');
 function ready() {
@@ -14,4 +14,3 @@ function ready() {
 }
 // The element may have initialised while the bundle ran.
 if (el.editor) ready(); else el.addEventListener('trix-initialize', ready, { once: true });
-window.Trix = Trix;
