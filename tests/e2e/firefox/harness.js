@@ -75,6 +75,16 @@ export async function launchFirefox(dirs = [FIREFOX_DIST]) {
     }, url);
     return waitFor(async () => (await browser.pages()).find((p) => !known.has(p)), { what: `a tab for ${url}` });
   }
+  /**
+   * A new tab with the web page at `url` loaded. The tab starts at about:blank: until it has
+   * navigated, its URL is not `url` and a script in it may lose its document mid-evaluation.
+   */
+  async function webTab(url) {
+    const page = await newTab(url);
+    await waitFor(async () => page.url() === url
+      && (await page.evaluate(() => document.readyState).catch(() => null)) === 'complete', { what: `${url} loaded` });
+    return page;
+  }
   /** Opens one of the add-on's pages (of `uuid`, ours by default) in a new tab. */
   async function open(path, of = uuid) {
     const page = await newTab(`moz-extension://${of}/${path}`);
@@ -86,12 +96,11 @@ export async function launchFirefox(dirs = [FIREFOX_DIST]) {
 
   return {
     browser, id, uuid, base, uuids, open, driver,
-    newTab,
+    webTab,
     /** Opens a fixture page; returns {page, tabId}. */
     async openWeb(name) {
       const url = pages.url(name);
-      const page = await newTab(url);
-      await page.waitForFunction(() => document.readyState === 'complete');
+      const page = await webTab(url);
       // tabs.query's `url` is a match pattern, and Firefox's have no port: match by hand.
       const tabId = await waitFor(() => driver.evaluate(async (url) => (await browser.tabs.query({})).find((t) => t.url === url)?.id, url), { what: `the tab of ${name}` });
       return { page, tabId };
@@ -112,9 +121,8 @@ export async function launchFirefox(dirs = [FIREFOX_DIST]) {
 
 /** The clipboard's text, pasted (Ctrl+V) into an empty textarea of a fixture page. */
 export async function readClipboard(ff) {
-  const page = await ff.newTab(pages.url('textarea.html'));
+  const page = await ff.webTab(pages.url('textarea.html'));
   try {
-    await page.waitForFunction(() => document.readyState === 'complete');
     await page.$eval('#other', (f) => { f.value = ''; });
     await page.focus('#other');
     await page.keyboard.down('Control');
