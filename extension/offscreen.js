@@ -1,16 +1,20 @@
 // Offscreen document (reason CLIPBOARD): the worker has no clipboard, and an offscreen document
-// cannot be focused, so the legacy copy command on a selected textarea is the way
-// (chrome-extensions-samples cookbook.offscreen-clipboard-write). Clipboard writes only.
+// cannot be focused, so the legacy copy command is the way (chrome-extensions-samples
+// cookbook.offscreen-clipboard-write), its `copy` event carrying both types. Clipboard writes only.
+import { copyByEvent } from './clip.js';
+
 const worker = chrome.runtime.getURL('background.js');
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
-  // Only the extension's own worker may ask, and only for text.
+  // Only the extension's own worker may ask, and only for text and its HTML.
   if (sender.id !== chrome.runtime.id || sender.url !== worker) return false;
-  if (message?.type !== 'copy' || typeof message.text !== 'string' || Object.keys(message).length !== 2) return false;
+  if (message?.type !== 'copy' || typeof message.text !== 'string' || typeof message.html !== 'string'
+    || Object.keys(message).length !== 3) return false;
+  // The copy command needs a selection in this document to fire its event: select the buffer.
   const buffer = document.getElementById('buffer');
   buffer.value = message.text;
   buffer.select();
-  const ok = document.execCommand('copy');
+  const ok = copyByEvent(document, message.text, message.html);
   buffer.value = '';
   sendResponse({ ok });
   return false;

@@ -24,11 +24,59 @@ function durationOptions(current) {
   select.replaceChildren(...values.map((n) => new Option(t('minutes', String(n)), String(n))));
 }
 
-/** The controls of one setting: a group's radios, or the element itself. */
+/** The controls of one setting: a group's radios (or the site rules' fields), or the element itself. */
 const controls = (name) => {
   const el = document.querySelector(`[data-setting="${name}"]`);
-  return el.matches('input, select') ? [el] : [...el.querySelectorAll('input')];
+  return el.matches('input, select') ? [el] : [...el.querySelectorAll('input, select, button')];
 };
+
+// ---- site rules: one row per site (site, format, dial-in there), saved as a whole list ----------
+const FORMATS = ['url', 'sentence', 'markdown', 'rich'];
+const FORMAT_LABELS = { url: 'templateUrl', sentence: 'templateSentence', markdown: 'templateMarkdown', rich: 'templateRich' };
+
+function ruleRow(rule) {
+  const li = document.createElement('li');
+  const site = Object.assign(document.createElement('input'), {
+    type: 'text', className: 'rule-site', value: rule.site, placeholder: 'example.com', autocomplete: 'off', spellcheck: false,
+  });
+  site.setAttribute('aria-label', t('ruleSite'));
+  const format = document.createElement('select');
+  format.className = 'rule-format';
+  format.setAttribute('aria-label', t('ruleFormat'));
+  format.append(...FORMATS.map((f) => new Option(t(FORMAT_LABELS[f]), f)));
+  format.value = rule.format;
+  const dial = document.createElement('select');
+  dial.className = 'rule-dial-in';
+  dial.setAttribute('aria-label', t('ruleDialIn'));
+  dial.append(new Option(t('ruleDialInDefault'), ''), new Option(t('ruleDialInOn'), 'on'), new Option(t('ruleDialInOff'), 'off'));
+  dial.value = rule.dialIn === undefined ? '' : rule.dialIn ? 'on' : 'off';
+  const remove = Object.assign(document.createElement('button'), { type: 'button', className: 'small', textContent: t('removeButton') });
+  remove.setAttribute('aria-label', t('ruleRemove', rule.site || '…'));
+  remove.addEventListener('click', () => {
+    const next = li.nextElementSibling?.querySelector('input') ?? li.previousElementSibling?.querySelector('input') ?? $('add-rule');
+    li.remove();
+    next.focus();
+    $('siteRules').dispatchEvent(new Event('change')); // saved like any change
+  });
+  li.append(site, format, dial, remove);
+  return li;
+}
+
+function readRules() {
+  return [...$('rules').children].map((li) => {
+    const site = li.querySelector('.rule-site').value.trim();
+    const rule = { site, format: li.querySelector('.rule-format').value };
+    const dial = li.querySelector('.rule-dial-in').value;
+    if (dial) rule.dialIn = dial === 'on';
+    return rule;
+  }).filter((r) => r.site);
+}
+
+$('add-rule').addEventListener('click', () => {
+  const li = ruleRow({ site: '', format: 'markdown' });
+  $('rules').append(li);
+  li.querySelector('input').focus();
+});
 
 // A change the user made is shown as they made it until the worker has answered for it: a render
 // (the first one, or another setting's save answered meanwhile) never reverts it.
@@ -54,7 +102,15 @@ function render({ settings, locked }) {
     const group = document.querySelector(`[data-setting="${name}"]`);
     if (!group) continue;
     const show = !unsaved(name); // else the user's value stands
+    if (name === 'siteRules' && show && Array.isArray(value)) {
+      const unnamed = [...$('rules').children].filter((li) => !li.querySelector('.rule-site').value.trim()); // rows being filled in stay
+      $('rules').replaceChildren(...value.map(ruleRow), ...unnamed);
+    }
     for (const c of controls(name)) {
+      if (name === 'siteRules') {
+        c.disabled = locked.includes(name);
+        continue;
+      }
       if (show && c.type === 'checkbox') c.checked = value;
       else if (show && c.type === 'radio') c.checked = c.value === String(value);
       else if (show && (c !== document.activeElement || c.tagName === 'SELECT')) c.value = String(value);
@@ -77,6 +133,7 @@ function render({ settings, locked }) {
 function valueOf(name) {
   const cs = controls(name);
   const c = cs.find((x) => x.type !== 'radio' || x.checked);
+  if (name === 'siteRules') return readRules();
   if (!c) return undefined;
   if (c.type === 'checkbox') return c.checked;
   if (name === 'keepEvent') return c.value === 'true';
@@ -106,6 +163,13 @@ for (const el of document.querySelectorAll('[data-setting]')) {
     // Typing saves after a pause; leaving the field saves at once.
     el.addEventListener('input', () => { touch(); clearTimeout(titleTimer); titleTimer = setTimeout(() => save(name), 400); });
     el.addEventListener('change', () => { touch(); clearTimeout(titleTimer); save(name); });
+  } else if (name === 'siteRules') {
+    // A row is saved once it names a site (a new row starts empty).
+    el.addEventListener('change', (event) => {
+      if (event.target !== el && !event.target.closest('li').querySelector('.rule-site').value.trim()) return;
+      touch();
+      save(name);
+    });
   } else {
     el.addEventListener('change', () => { touch(); save(name); });
   }

@@ -1,16 +1,17 @@
 // The only code MeetLink runs in web pages. chrome.scripting.executeScript sends each function's
 // source (not its closure) into the page's ISOLATED world, so every function here is self-contained:
 // no imports, no shared helpers, nothing from the worker but the JSON arguments. It never receives a
-// token, never builds HTML, and trusts nothing the page says.
+// token, never builds HTML (a titled link's markup comes from the worker's fixed template,
+// src/format.rs), and trusts nothing the page says.
 //
 // Two steps (extension-platform.md §4.2): at trigger time `findTarget` records the focused field and
 // its selection under a per-action nonce (and proves the page can be scripted); when the link is
 // ready, `insertText` types it there — once — if the field is still the one the user chose.
 
 /**
- * Records the focused editable element under `nonce`. Returns {ok, kind, before, after} — the
- * characters either side of the caret, "" at the start or end of the text or of its line — or
- * {ok: false, reason}.
+ * Records the focused editable element under `nonce`. Returns {ok, kind, before, after, site} — the
+ * characters either side of the caret, "" at the start or end of the text or of its line, and the
+ * page's host name (the top page's where the browser tells a frame) — or {ok: false, reason}.
  */
 export function findTarget(nonce) {
   // The PDF viewer can be scripted, but nothing in it can be typed into: say so, not "no field".
@@ -77,15 +78,22 @@ export function findTarget(nonce) {
     after = first(side((r) => r.setStart(range.endContainer, range.endOffset)), 0);
   }
   const kind = el.isContentEditable ? 'contenteditable' : editContext ? 'editcontext' : el.tagName.toLowerCase();
-  return { ok: true, kind, before, after };
+  // The site picks the format: the top page's (Chromium names it to every frame), else this
+  // frame's origin (an about:blank editor frame, TinyMCE's, has its parent's).
+  const origins = location.ancestorOrigins;
+  let site = '';
+  try { site = new URL(origins && origins.length ? origins[origins.length - 1] : self.origin).hostname; } catch { site = ''; }
+  return { ok: true, kind, before, after, site };
 }
 
 /**
  * Types `text` at the caret of the field recorded under `nonce`, as text, unless the script starts
- * after `deadline` (epoch ms, as a string): the worker has copied the link by then. Resolves to
- * {ok, how} or {ok: false, reason}.
+ * after `deadline` (epoch ms, as a string): the worker has copied the link by then. In a rich
+ * editor, `html` (when not empty) goes in instead — a titled link, showing `shown` — offered to the
+ * editor as a paste first; where it does not go in, `text` does. Resolves to {ok, how} or
+ * {ok: false, reason}.
  */
-export async function insertText(text, nonce, deadline) {
+export async function insertText(text, nonce, deadline, html = '', shown = '') {
   const TEXT_INPUTS = ['text', 'search', 'url', 'email'];
   const isEditable = (el) =>
     ((el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && TEXT_INPUTS.includes(el.type))) && !el.readOnly && !el.disabled) ||
@@ -112,7 +120,7 @@ export async function insertText(text, nonce, deadline) {
   const field = el.tagName === 'INPUT' || el.tagName === 'TEXTAREA';
   const editContext = !field && !el.isContentEditable ? el.editContext : null;
   const value = () => (field ? el.value : el.textContent);
-  const count = (s) => s.split(text).length - 1;
+  const count = (s, of = text) => s.split(of).length - 1;
   // Editors render on their own schedule (React batches, Monaco after its model): wait until
   // `took()` says the text is in, up to 1 s — on this script's own timers: a frame the editor
   // removes takes its timers with it.
@@ -186,6 +194,39 @@ export async function insertText(text, nonce, deadline) {
     }
     return { ok: true, how: 'textupdate' };
   }
+  // Editors with their own undo stack (TinyMCE) record a step only for typed keys and for text
+  // that arrives whole — a correction, a paste, a drop. Say it arrived whole, as a correction's
+  // `input` does (no data: the text is already in), so one Ctrl+Z there takes exactly this out
+  // and the editor knows it changed. Editors that watch the DOM find nothing more to read.
+  const arrivedWhole = () => el.dispatchEvent(new view.InputEvent('input', { bubbles: true, inputType: 'insertReplacementText' }));
+  if (!field && !editContext && html && shown) {
+    // A titled link. Editors with a model of their own (ProseMirror, Lexical, CKEditor, Quill…)
+    // read a paste's text/html through their own schema and cancel it; a plain contenteditable
+    // ignores the offer and takes the markup from the browser's insertHTML.
+    const shownBefore = count(value(), shown);
+    const took = () => count(value(), shown) > shownBefore;
+    let paste = null;
+    try {
+      const data = new view.DataTransfer();
+      data.setData('text/html', html);
+      data.setData('text/plain', text);
+      paste = new view.ClipboardEvent('paste', { bubbles: true, cancelable: true, composed: true, clipboardData: data });
+      if (!paste.clipboardData || paste.clipboardData.getData('text/html') !== html) paste = null;
+    } catch {
+      paste = null;
+    }
+    if (paste && !el.dispatchEvent(paste)) {
+      return (await appeared(took)) ? { ok: true, how: 'paste' } : { ok: false, reason: 'refused' };
+    }
+    if (!focused()) return { ok: false, reason: 'focusMoved' };
+    let done = false;
+    try { done = doc.execCommand('insertHTML', false, html) && took(); } catch { done = false; }
+    if (done) {
+      arrivedWhole();
+      return { ok: true, how: 'insertHTML' };
+    }
+    // The markup did not go in: the text does, below.
+  }
   if (!field) {
     // Editors that own their model (Slate, and any that cancels beforeinput) insert the text
     // themselves when offered a beforeinput; execCommand alone fires no beforeinput, changes only
@@ -227,12 +268,6 @@ export async function insertText(text, nonce, deadline) {
     el.dispatchEvent(new view.InputEvent('input', { bubbles: true, inputType: 'insertText', data: text }));
   }
   const ok = count(value()) > before;
-  if (ok && !field) {
-    // Editors with their own undo stack (TinyMCE) record a step only for typed keys and for text
-    // that arrives whole — a correction, a paste, a drop. Say it arrived whole, as a correction's
-    // `input` does (no data: the text is already in), so one Ctrl+Z there takes exactly this out
-    // and the editor knows it changed. Editors that watch the DOM find nothing more to read.
-    el.dispatchEvent(new view.InputEvent('input', { bubbles: true, inputType: 'insertReplacementText' }));
-  }
+  if (ok && !field) arrivedWhole();
   return ok ? { ok: true, how } : { ok: false, reason: 'refused' };
 }

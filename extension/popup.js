@@ -1,6 +1,7 @@
 // Popup: renders what the worker answers. No decisions, no tokens, text only (textContent, never
 // HTML). Talks to the worker through the one typed message enum (src/messages.rs).
 import { t, localize } from './i18n.js';
+import { copyBoth } from './clip.js';
 
 const $ = (id) => document.getElementById(id);
 localize();
@@ -17,29 +18,57 @@ function showProblem(problem) {
   $('problem').hidden = !problem;
 }
 
-function showLink(url, earlier) {
+// Dial-in numbers as the worker validated them (src/format.rs); shown as text and tel: links.
+const PHONE = { number: /^[0-9 +\-().]{4,32}$/, tel: /^tel:\+?[0-9-]{3,31}$/, pin: /^[0-9]{1,20}$/, region: /^[A-Z]{2}$/ };
+const MORE = /^https:\/\/tel\.meet\/[a-z0-9-]{1,64}(\?pin=[0-9]{1,20})?$/;
+const validPhone = (p) => p !== null && typeof p === 'object'
+  && Object.keys(p).every((k) => k in PHONE) && PHONE.number.test(p.number) && PHONE.tel.test(p.tel)
+  && (p.pin === undefined || PHONE.pin.test(p.pin)) && (p.region === undefined || PHONE.region.test(p.region));
+const validDialIn = (d) => d === undefined || d === null || (typeof d === 'object'
+  && Array.isArray(d.phones) && d.phones.length >= 1 && d.phones.length <= 3 && d.phones.every(validPhone)
+  && (d.more === undefined || (typeof d.more === 'string' && MORE.test(d.more))));
+const grouped = (pin) => pin.replace(/(\d{3})(?=\d)/g, '$1 ');
+
+/** `Join by phone: (US) +1 402-410-2193 PIN 582 364 017# · More numbers` as nodes, or null. */
+function dialInNodes(dialIn) {
+  if (!dialIn || !validDialIn(dialIn)) return null;
+  const nodes = [document.createTextNode(`${t('dialInLabel')} `)];
+  dialIn.phones.forEach((p, i) => {
+    if (i > 0) nodes.push(document.createTextNode(', '));
+    const shown = `${p.region ? `(${p.region}) ` : ''}${p.number}`;
+    nodes.push(Object.assign(document.createElement('a'), { href: p.tel, textContent: shown }));
+    if (p.pin) nodes.push(document.createTextNode(` ${t('dialInPin', grouped(p.pin))}`));
+  });
+  if (dialIn.more) {
+    nodes.push(document.createTextNode(' · '));
+    nodes.push(Object.assign(document.createElement('a'), {
+      href: dialIn.more, target: '_blank', rel: 'noopener noreferrer', textContent: t('dialInMore'),
+    }));
+  }
+  return nodes;
+}
+
+let shownClip = null; // what Copy writes for the link shown, when the worker said
+
+function showLink(url, earlier, dialIn = undefined, clip = null) {
   lastShown = url;
+  shownClip = clip;
   const label = url.replace(/^https:\/\//, ''); // the label Google itself shows
   $('link').href = url;
   $('link').textContent = label;
   $('link').setAttribute('aria-label', t('openLinkLabel', label)); // names it with its visible text
   $('last-label').hidden = !earlier;
+  const numbers = dialInNodes(dialIn ?? historyEntries.find((e) => e.url === url)?.dialIn);
+  $('dial-in').replaceChildren(...(numbers ?? []));
+  $('dial-in').hidden = !numbers;
   $('result').hidden = false;
 }
 
-async function copy(url) {
-  try {
-    await navigator.clipboard.writeText(url);
-  } catch {
-    // Some contexts refuse the async API; the legacy command still works in a focused extension page.
-    const area = document.createElement('textarea');
-    area.value = url;
-    document.body.append(area);
-    area.select();
-    const ok = document.execCommand('copy');
-    area.remove();
-    if (!ok) return setStatus(t('copyFailed'));
-  }
+/** Copies a link as text and HTML, as the worker writes them for it (its format, title, numbers). */
+async function copy(url, clip = null) {
+  const both = clip ?? (await ask('clip', { url }).catch(() => null))?.clip;
+  const ok = both && typeof both.text === 'string' && typeof both.html === 'string' && await copyBoth(both.text, both.html);
+  if (!ok) return setStatus(t('copyFailed'));
   setStatus(t('copied'), true);
 }
 
@@ -68,9 +97,9 @@ async function create() {
   try {
     const answer = await ask('createLink');
     if (answer?.type === 'link') {
-      showLink(answer.link.url, false);
+      showLink(answer.link.url, false, answer.dialIn, answer.clip);
       setStatus('');
-      await copy(answer.link.url);
+      await copy(answer.link.url, answer.clip);
       ask('getState').then((s) => showAccount(s?.account), () => {}); // the first link may have signed in
     } else {
       setStatus('');
@@ -125,6 +154,9 @@ function historyItem(entry) {
   const details = [when.format(entry.createdMs), shortTitle(entry.title),
     entry.account ?? t('accountBrowser'), t(entry.kind === 'space' ? 'sourceSpace' : 'sourceCalendar')];
   const meta = Object.assign(document.createElement('p'), { className: 'meta', textContent: details.filter(Boolean).join(' · ') });
+  const numbers = dialInNodes(entry.dialIn);
+  const phones = numbers && Object.assign(document.createElement('p'), { className: 'dial-in' });
+  phones?.append(...numbers);
   const copyButton = Object.assign(document.createElement('button'), { type: 'button', className: 'small', textContent: t('copyButton') });
   copyButton.setAttribute('aria-label', t('historyCopy', code));
   copyButton.addEventListener('click', () => copy(entry.url));
@@ -139,7 +171,7 @@ function historyItem(entry) {
   const actions = Object.assign(document.createElement('div'), { className: 'actions' });
   actions.append(copyButton, removeButton);
   const text = document.createElement('div');
-  text.append(link, meta);
+  text.append(link, meta, ...(phones ? [phones] : []));
   li.append(text, actions);
   return li;
 }
@@ -152,11 +184,15 @@ const readable = (e) => e !== null && typeof e === 'object'
   && typeof e.url === 'string' && /^https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/.test(e.url)
   && Number.isSafeInteger(e.createdMs) && e.createdMs >= 0 && !Number.isNaN(new Date(e.createdMs).getTime())
   && (e.title === undefined || typeof e.title === 'string')
-  && (e.account === undefined || e.account === null || (typeof e.account === 'string' && e.account.length <= 320));
+  && (e.account === undefined || e.account === null || (typeof e.account === 'string' && e.account.length <= 320))
+  && validDialIn(e.dialIn);
 const shortTitle = (title) => (title && title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE)}…` : title);
+
+let historyEntries = [];
 
 function showHistory(entries) {
   const valid = (Array.isArray(entries) ? entries : []).filter(readable).slice(0, MAX_ENTRIES);
+  historyEntries = valid;
   $('history-list').replaceChildren(...valid.map(historyItem));
   $('history-empty').hidden = valid.length > 0;
   $('clear').hidden = valid.length === 0;
@@ -182,15 +218,15 @@ $('clear').addEventListener('click', async () => {
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && changes.history) showHistory(changes.history.newValue);
 });
-chrome.storage.local.get('history').then(({ history }) => showHistory(history));
+const historyShown = chrome.storage.local.get('history').then(({ history }) => showHistory(history));
 
 $('options').addEventListener('click', () => chrome.runtime.openOptionsPage());
 $('create').addEventListener('click', create);
 $('switch').addEventListener('click', switchAccount);
 $('signout').addEventListener('click', signOut);
-$('copy').addEventListener('click', () => copy($('link').href));
+$('copy').addEventListener('click', () => copy($('link').href, shownClip));
 
-const state = await ask('getState');
+const [state] = await Promise.all([ask('getState'), historyShown]); // the last link's numbers are in the history
 if (state?.configured === false) {
   showProblem('noClientConfigured');
   $('create').disabled = true;

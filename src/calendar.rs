@@ -1,6 +1,7 @@
 //! The Calendar request MeetLink sends and what it reads back (google-apis.md §1).
 
 use crate::ids::ActionIds;
+use crate::format::DialIn;
 use crate::link::MeetLink;
 use crate::settings::{AccessType, LinkSource, Settings};
 use serde::{Deserialize, Serialize};
@@ -257,6 +258,12 @@ pub struct EntryPoint {
     pub entry_point_type: Option<String>,
     /// The URI.
     pub uri: Option<String>,
+    /// Display text (a phone number as shown).
+    pub label: Option<String>,
+    /// A phone entry point's PIN.
+    pub pin: Option<String>,
+    /// A phone entry point's country.
+    pub region_code: Option<String>,
 }
 
 /// Where an event's conference stands.
@@ -275,6 +282,11 @@ pub enum Conference {
 }
 
 impl Event {
+    /// The conference's dial-in numbers, if Google gave any (`crate::format::DialIn`).
+    pub fn dial_in(&self) -> Option<DialIn> {
+        DialIn::from_entry_points(self.conference_data.as_ref()?.entry_points.as_deref()?)
+    }
+
     /// Reads the conference state: `pending`/`failure` first (both lack entry points and must not be
     /// confused, google-apis.md §1.5), then the `video` entry point, then `hangoutLink`.
     pub fn conference(&self) -> Conference {

@@ -11,6 +11,8 @@
 //!   clipboard and the user is told why. The link is never lost.
 
 use crate::errors::{mentions, Problem};
+use crate::format::Field;
+use crate::settings::clean_site;
 use serde::Deserialize;
 
 /// What started an insertion.
@@ -65,6 +67,32 @@ pub struct PageAnswer {
     pub before: Option<String>,
     /// `findTarget`: the character just after it, `""` at the end.
     pub after: Option<String>,
+    /// `findTarget`: `input`, `textarea`, `editcontext` or `contenteditable`.
+    pub kind: Option<String>,
+    /// `findTarget`: the host name of the page (the top page's where the browser says it).
+    pub site: Option<String>,
+}
+
+/// What the probe found: the text around the caret, the field's shape, and the page's site.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Probe {
+    /// The characters either side of the caret.
+    pub around: Around,
+    /// One line, plain text, or a rich editor.
+    pub field: Field,
+    /// The page's host name, cleaned (`crate::settings::clean_site`); `None` if it gave none.
+    pub site: Option<String>,
+}
+
+impl Probe {
+    fn from_answer(answer: &PageAnswer) -> Self {
+        let field = match answer.kind.as_deref() {
+            Some("input") => Field::Line,
+            Some("contenteditable") => Field::Rich,
+            _ => Field::Text,
+        };
+        Probe { around: Around::from_answer(answer), field, site: answer.site.as_deref().and_then(clean_site) }
+    }
 }
 
 /// The characters on either side of the caret (or of the selection the link replaces) when the
@@ -99,16 +127,16 @@ const CLOSING: &[char] = &[')', ']', '}', '>', '»', '”', '’', '.', ',', ';'
 /// into a word or into another link, and editors that auto-link see it as one. No space inside
 /// brackets or quotes that open before it or close after it, nor before a full stop or comma.
 pub fn spaced(text: &str, around: Around) -> String {
+    let (before, after) = spaces(around);
+    format!("{before}{text}{after}")
+}
+
+/// The spaces [`spaced`] puts before and after the text (each `""` or `" "`); a titled link in a
+/// rich editor gets the same.
+pub fn spaces(around: Around) -> (&'static str, &'static str) {
     let needs = |c: Option<char>, none_after: &[char]| c.is_some_and(|c| !c.is_whitespace() && !none_after.contains(&c));
-    let mut out = String::with_capacity(text.len() + 2);
-    if needs(around.before, OPENING) {
-        out.push(' ');
-    }
-    out.push_str(text);
-    if needs(around.after, CLOSING) {
-        out.push(' ');
-    }
-    out
+    let space = |yes: bool| if yes { " " } else { "" };
+    (space(needs(around.before, OPENING)), space(needs(around.after, CLOSING)))
 }
 
 /// Why a link went to the clipboard instead of into the field.
@@ -156,9 +184,9 @@ impl Miss {
 
 /// What the probe at trigger time means: the text around the caret, or why there is no field.
 /// `Err(message)` is `executeScript` rejecting.
-pub fn probe_outcome(answer: Result<PageAnswer, String>) -> Result<Around, Miss> {
+pub fn probe_outcome(answer: Result<PageAnswer, String>) -> Result<Probe, Miss> {
     match answer {
-        Ok(a) if a.ok => Ok(Around::from_answer(&a)),
+        Ok(a) if a.ok => Ok(Probe::from_answer(&a)),
         Ok(a) => Err(match a.reason.as_deref() {
             Some("crossOriginFrame") => Miss::CrossOriginFrame,
             Some("restricted") => Miss::Restricted,
@@ -295,7 +323,25 @@ mod tests {
             (ok(), at(None, None)),                                  // an older page function
         ];
         for (answer, want) in table {
-            assert_eq!(probe_outcome(answer.clone()), Ok(want), "{answer:?}");
+            assert_eq!(probe_outcome(answer.clone()).map(|p| p.around), Ok(want), "{answer:?}");
+        }
+    }
+
+    #[test]
+    fn field_and_site_from_the_page() {
+        let answer = |kind: &str, site: &str| Ok(PageAnswer { ok: true, kind: Some(kind.into()), site: Some(site.into()), ..PageAnswer::default() });
+        let table = [
+            (answer("input", "GitHub.com"), Field::Line, Some("github.com")),
+            (answer("textarea", "127.0.0.1"), Field::Text, Some("127.0.0.1")),
+            (answer("editcontext", "example.com"), Field::Text, Some("example.com")),
+            (answer("contenteditable", "mail.google.com"), Field::Rich, Some("mail.google.com")),
+            (answer("contenteditable", "<evil>"), Field::Rich, None),
+            (answer("something new", ""), Field::Text, None),
+            (ok(), Field::Text, None),
+        ];
+        for (answer, field, site) in table {
+            let p = probe_outcome(answer.clone()).unwrap();
+            assert_eq!((p.field, p.site.as_deref()), (field, site), "{answer:?}");
         }
     }
     fn err(m: &str) -> Result<PageAnswer, String> {
@@ -315,7 +361,7 @@ mod tests {
     #[test]
     fn probe_answers() {
         let table = [
-            (ok(), Ok(Around::default())),
+            (ok(), Ok(Probe::default())),
             (no("noField"), Err(Miss::NoField)),
             (no("crossOriginFrame"), Err(Miss::CrossOriginFrame)),
             (no("restricted"), Err(Miss::Restricted)),

@@ -19,6 +19,7 @@ use crate::calendar::{Conference, Event, Making, NewEvent, NewSpace, SpaceConfig
 use crate::endpoints::Endpoints;
 use crate::errors::{classify, retry_after_ms, ApiError, ErrorEnvelope, Problem};
 use crate::ids::ActionIds;
+use crate::format::DialIn;
 use crate::link::MeetLink;
 use crate::retry::Backoff;
 use serde::{Deserialize, Serialize};
@@ -141,6 +142,8 @@ pub enum Step {
     Done {
         /// The Meet link.
         link: MeetLink,
+        /// Its dial-in numbers, when Google gave some.
+        dial_in: Option<DialIn>,
         /// The placeholder event.
         placeholder: Option<String>,
     },
@@ -249,7 +252,7 @@ impl CreateFlow {
     fn on_event(&mut self, event: &Event, now_ms: u64, jitter: f64) -> Step {
         match event.conference() {
             Conference::Ready(link) => {
-                Step::Done { link, placeholder: self.event_id().filter(|_| !self.keep).map(str::to_owned) }
+                Step::Done { link, dial_in: event.dial_in(), placeholder: self.event_id().filter(|_| !self.keep).map(str::to_owned) }
             }
             Conference::Pending => {
                 self.phase = Phase::Get;
@@ -446,7 +449,7 @@ mod tests {
             Step::Send(r) => req(r),
             Step::Wait { ms, then } => format!("wait {ms} {}", req(then)),
             Step::RenewToken(r) => format!("renew {}", req(r)),
-            Step::Done { link, placeholder } => format!("done {} {}", link.code(), placeholder.as_ref().map_or("kept", |p| &p[..4])),
+            Step::Done { link, placeholder, .. } => format!("done {} {}", link.code(), placeholder.as_ref().map_or("kept", |p| &p[..4])),
             Step::Fail { problem, cleanup } => {
                 format!("fail {problem:?}{}", if cleanup.is_some() { " cleanup" } else { "" })
             }

@@ -2,6 +2,7 @@
 //! beyond the link itself). The popup's history view builds on this; every delivered link — and a
 //! link finished after a worker restart — is recorded, so none is lost.
 
+use crate::format::DialIn;
 use crate::link::MeetLink;
 use crate::settings::cut_title;
 use crate::settings::LinkSource;
@@ -42,12 +43,15 @@ pub struct Entry {
     /// Calendar event or Meet space.
     #[serde(default)]
     pub kind: LinkSource,
+    /// Its dial-in numbers, when Google gave some (validated again when read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dial_in: Option<DialIn>,
 }
 
 impl Entry {
     /// An entry for `link`, made now.
     pub fn new(link: &MeetLink, source: Source, now_ms: u64) -> Self {
-        Entry { url: link.as_str().to_owned(), created_ms: now_ms, source, title: String::new(), account: None, kind: LinkSource::Calendar }
+        Entry { url: link.as_str().to_owned(), created_ms: now_ms, source, title: String::new(), account: None, kind: LinkSource::Calendar, dial_in: None }
     }
 }
 

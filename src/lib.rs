@@ -17,6 +17,7 @@ pub mod deliver;
 pub mod endpoints;
 pub mod errors;
 pub mod flow;
+pub mod format;
 pub mod history;
 pub mod ids;
 pub mod inflight;

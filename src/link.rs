@@ -55,7 +55,8 @@ impl MeetLink {
     }
 }
 
-/// What is typed into the field for a link. Applied as text, never as HTML.
+/// How a link is written (`crate::format::render` writes it). Applied as text, except `Rich` in a
+/// rich editor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Template {
@@ -64,19 +65,11 @@ pub enum Template {
     Url,
     /// `Join Google Meet: <url>`.
     Sentence,
-    /// `[Join Google Meet](<url>)`.
+    /// `[Join Google Meet](<url>)` (the meeting's title, when it has its own).
     Markdown,
-}
-
-impl Template {
-    /// The text to insert for `link`.
-    pub fn render(self, link: &MeetLink) -> String {
-        match self {
-            Template::Url => link.as_str().to_owned(),
-            Template::Sentence => format!("Join Google Meet: {}", link.as_str()),
-            Template::Markdown => format!("[Join Google Meet]({})", link.as_str()),
-        }
-    }
+    /// A titled link (`<a href="<url>">Join Google Meet</a>`) in a rich editor; `<title>: <url>` in
+    /// a plain field.
+    Rich,
 }
 
 #[cfg(test)]
@@ -113,12 +106,9 @@ mod tests {
     }
 
     #[test]
-    fn code_and_templates() {
+    fn code() {
         let l = MeetLink::parse("https://meet.google.com/abc-defg-hij").unwrap();
         assert_eq!(l.code(), "abc-defg-hij");
-        assert_eq!(Template::default().render(&l), "https://meet.google.com/abc-defg-hij");
-        assert_eq!(Template::Sentence.render(&l), "Join Google Meet: https://meet.google.com/abc-defg-hij");
-        assert_eq!(Template::Markdown.render(&l), "[Join Google Meet](https://meet.google.com/abc-defg-hij)");
     }
 
     #[test]

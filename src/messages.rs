@@ -4,6 +4,7 @@
 
 use crate::auth::Account;
 use crate::errors::Problem;
+use crate::format::DialIn;
 use crate::link::MeetLink;
 use crate::settings::{Choices, Settings};
 use serde::{Deserialize, Serialize};
@@ -35,6 +36,20 @@ pub enum Request {
     },
     /// Clear the history.
     ClearHistory {},
+    /// What Copy writes for a link of the history (or the last one).
+    Clip {
+        /// Its URL.
+        url: String,
+    },
+}
+
+/// What the popup's Copy writes: both clipboard types (`crate::format::render`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Clip {
+    /// `text/plain`.
+    pub text: String,
+    /// `text/html`.
+    pub html: String,
 }
 
 /// Decodes a message: an object `{type, …}` with exactly the fields its type has. Anything else —
@@ -77,6 +92,16 @@ pub enum Response {
     Link {
         /// The link.
         link: MeetLink,
+        /// Its dial-in numbers, when Google gave some.
+        #[serde(rename = "dialIn")]
+        dial_in: Option<DialIn>,
+        /// What Copy writes.
+        clip: Clip,
+    },
+    /// What Copy writes for a link.
+    Clip {
+        /// Both types.
+        clip: Clip,
     },
     /// The action failed; `problem` names the message to show.
     Failed {
@@ -142,6 +167,7 @@ mod tests {
         assert_eq!(dec(json!({"type": "getSettings"})), Some(Request::GetSettings {}));
         assert_eq!(dec(json!({"type": "clearHistory"})), Some(Request::ClearHistory {}));
         assert_eq!(dec(json!({"type": "removeHistory", "url": "u"})), Some(Request::RemoveHistory { url: "u".into() }));
+        assert_eq!(dec(json!({"type": "clip", "url": "u"})), Some(Request::Clip { url: "u".into() }));
         let changes = Choices { title: Some("Stand-up".into()), ..Choices::default() };
         assert_eq!(dec(json!({"type": "saveSettings", "changes": {"title": "Stand-up"}})), Some(Request::SaveSettings { changes }));
         for bad in [
@@ -160,6 +186,7 @@ mod tests {
             json!({"type": "saveSettings", "changes": {"durationMinutes": "forever"}}),
             json!({"type": "removeHistory"}),
             json!({"type": "removeHistory", "url": 5}),
+            json!({"type": "clip", "url": "u", "html": "<b>"}),
             json!({"type": "getState", "type2": 1}),
             json!(["getState"]),
             json!(["saveSettings", {}]),
@@ -226,13 +253,17 @@ mod tests {
     #[test]
     fn responses_serialize_as_the_popup_reads_them() {
         let link = MeetLink::parse("https://meet.google.com/abc-defg-hij").unwrap();
-        assert_eq!(serde_json::to_value(&Response::Link { link }).unwrap(), json!({"type": "link", "link": {"url": "https://meet.google.com/abc-defg-hij"}}));
+        let clip = Clip { text: "t".into(), html: "<a>".into() };
+        assert_eq!(serde_json::to_value(&Response::Link { link, dial_in: None, clip: clip.clone() }).unwrap(),
+            json!({"type": "link", "link": {"url": "https://meet.google.com/abc-defg-hij"}, "dialIn": null, "clip": {"text": "t", "html": "<a>"}}));
+        assert_eq!(serde_json::to_value(&Response::Clip { clip }).unwrap(), json!({"type": "clip", "clip": {"text": "t", "html": "<a>"}}));
         assert_eq!(serde_json::to_value(&Response::Failed { problem: Problem::RateLimited }).unwrap(), json!({"type": "failed", "problem": "rateLimited"}));
         assert_eq!(serde_json::to_value(&Response::State { configured: false, last: None, account: None }).unwrap(), json!({"type": "state", "configured": false, "last": null, "account": null}));
         let account = Account { via: crate::auth::Via::Web, email: Some("me@example.com".into()) };
         assert_eq!(serde_json::to_value(&Response::Account { account }).unwrap(), json!({"type": "account", "account": {"via": "web", "email": "me@example.com"}}));
         let settings = serde_json::to_value(&Response::Settings { settings: Settings::default(), locked: vec!["title"] }).unwrap();
         assert_eq!(settings, json!({"type": "settings", "locked": ["title"], "settings": {"title": "Google Meet", "durationMinutes": 30,
-            "keepEvent": false, "source": "calendar", "accessType": "TRUSTED", "template": "url", "notifications": true, "warmLink": true}}));
+            "keepEvent": false, "source": "calendar", "accessType": "TRUSTED", "template": "url", "notifications": true, "warmLink": true,
+            "dialIn": false, "siteRules": [{"site": "github.com", "format": "markdown"}, {"site": "mail.google.com", "format": "rich"}]}}));
     }
 }

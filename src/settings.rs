@@ -59,6 +59,76 @@ pub struct Settings {
     pub notifications: bool,
     /// Keep the next link ready before it is asked for.
     pub warm_link: bool,
+    /// Type the dial-in numbers after the link (when Google gives some).
+    pub dial_in: bool,
+    /// Per-site formats: the rule with the longest matching site wins over `template`/`dial_in`.
+    pub site_rules: Vec<SiteRule>,
+}
+
+/// A format for the pages of one site: `site` is a host name (`github.com`), matching that host
+/// and every host under it (`gist.github.com`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SiteRule {
+    /// The host name.
+    pub site: String,
+    /// The format there.
+    pub format: Template,
+    /// Dial-in numbers there; absent: as the general setting says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dial_in: Option<bool>,
+}
+
+/// Rules kept at most.
+pub const MAX_RULES: usize = 50;
+
+/// The rules people expect before they set any: Markdown where Markdown is read, a titled link in
+/// Gmail.
+pub fn default_rules() -> Vec<SiteRule> {
+    vec![
+        SiteRule { site: "github.com".into(), format: Template::Markdown, dial_in: None },
+        SiteRule { site: "mail.google.com".into(), format: Template::Rich, dial_in: None },
+    ]
+}
+
+/// A site as a rule names it: lower case, without a leading `*.` or `.` or a trailing `.`; letters,
+/// digits, `-` and `.` only, at most 253 characters. `None` if that leaves nothing.
+pub fn clean_site(raw: &str) -> Option<String> {
+    let s = raw.trim().to_ascii_lowercase();
+    let s = s.trim_start_matches("*.").trim_matches('.');
+    let ok = (1..=253).contains(&s.len())
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && !s.contains("..");
+    ok.then(|| s.to_owned())
+}
+
+/// Rules as read from storage: each site cleaned, rules whose site is not one dropped, the first
+/// rule for a site kept, at most [`MAX_RULES`].
+fn clean_rules(rules: &[SiteRule]) -> Vec<SiteRule> {
+    let mut out: Vec<SiteRule> = Vec::new();
+    for rule in rules {
+        let Some(site) = clean_site(&rule.site) else { continue };
+        if out.len() < MAX_RULES && !out.iter().any(|r| r.site == site) {
+            out.push(SiteRule { site, ..rule.clone() });
+        }
+    }
+    out
+}
+
+impl Settings {
+    /// The format and whether to add dial-in numbers on a page of `host` (none: not a page, or its
+    /// host is not known): the longest matching site rule's, else the general settings.
+    pub fn format_for(&self, host: Option<&str>) -> (Template, bool) {
+        let host = host.map(|h| h.trim_end_matches('.').to_ascii_lowercase());
+        let matches = |site: &str| {
+            host.as_deref().is_some_and(|h| h == site || h.strip_suffix(site).is_some_and(|rest| rest.ends_with('.')))
+        };
+        self.site_rules
+            .iter()
+            .filter(|r| matches(&r.site))
+            .max_by_key(|r| r.site.len())
+            .map_or((self.template, self.dial_in), |r| (r.format, r.dial_in.unwrap_or(self.dial_in)))
+    }
 }
 
 impl Default for Settings {
@@ -72,6 +142,8 @@ impl Default for Settings {
             template: Template::Url,
             notifications: true,
             warm_link: true,
+            dial_in: false,
+            site_rules: default_rules(),
         }
     }
 }
@@ -108,14 +180,21 @@ pub struct Choices {
     /// See [`Settings::warm_link`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warm_link: Option<bool>,
+    /// See [`Settings::dial_in`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dial_in: Option<bool>,
+    /// See [`Settings::site_rules`]; an empty list is a choice (no rules).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_rules: Option<Vec<SiteRule>>,
     /// Managed only: names of the settings the user may not change.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub locked: Vec<String>,
 }
 
 /// Every setting's name, as stored and as listed in `locked`.
-pub const NAMES: [&str; 8] =
-    ["title", "durationMinutes", "keepEvent", "source", "accessType", "template", "notifications", "warmLink"];
+pub const NAMES: [&str; 10] = [
+    "title", "durationMinutes", "keepEvent", "source", "accessType", "template", "notifications", "warmLink", "dialIn", "siteRules",
+];
 
 /// Whitespace runs as one space, none at the ends, at most `MAX_TITLE` characters; `None` if empty.
 fn clean_title(raw: &str) -> Option<String> {
@@ -162,6 +241,8 @@ pub fn resolve(local: &Choices, managed: &Choices) -> Settings {
         template: choose(l("template"), &local.template, &managed.template, any, d.template),
         notifications: choose(l("notifications"), &local.notifications, &managed.notifications, any, d.notifications),
         warm_link: choose(l("warmLink"), &local.warm_link, &managed.warm_link, any, d.warm_link),
+        dial_in: choose(l("dialIn"), &local.dial_in, &managed.dial_in, any, d.dial_in),
+        site_rules: choose(l("siteRules"), &local.site_rules.as_deref().map(clean_rules), &managed.site_rules.as_deref().map(clean_rules), any, d.site_rules),
     }
 }
 
@@ -190,7 +271,10 @@ pub fn apply(stored: Choices, changes: Choices, managed: &Choices) -> Choices {
         )*};
     }
     take!(keep_event: "keepEvent", source: "source", access_type: "accessType", template: "template",
-          notifications: "notifications", warm_link: "warmLink");
+          notifications: "notifications", warm_link: "warmLink", dial_in: "dialIn");
+    if let Some(rules) = changes.site_rules.filter(|_| open("siteRules")) {
+        c.site_rules = Some(clean_rules(&rules));
+    }
     c
 }
 
@@ -206,7 +290,8 @@ mod tests {
     #[test]
     fn round_trip() {
         let text = json!({"title": "T", "durationMinutes": 45, "keepEvent": true, "source": "space", "accessType": "OPEN",
-            "template": "markdown", "notifications": false, "warmLink": false, "locked": ["title"]});
+            "template": "markdown", "notifications": false, "warmLink": false, "dialIn": true,
+            "siteRules": [{"site": "example.com", "format": "rich", "dialIn": false}], "locked": ["title"]});
         let all: Choices = serde_json::from_value(text.clone()).expect("every field reads");
         assert_eq!(all.source, Some(LinkSource::Space));
         assert_eq!(all.locked, ["title"]);
@@ -251,11 +336,49 @@ mod tests {
             (json!({"warmLink": true}), json!({"warmLink": false, "locked": ["warmLink", "nonsense"]}), |s| !s.warm_link),
             (json!({"notifications": false}), json!({}), |s| !s.notifications),
             (json!({"template": "markdown"}), json!({"template": "sentence"}), |s| s.template == Template::Markdown),
+            (json!({}), json!({}), |s| s.site_rules == default_rules() && !s.dial_in),
+            (json!({"siteRules": []}), json!({}), |s| s.site_rules.is_empty()),
+            (json!({}), json!({"siteRules": [{"site": "corp.example", "format": "sentence"}]}), |s| s.site_rules.len() == 1),
+            (json!({"siteRules": []}), json!({"siteRules": [{"site": "corp.example", "format": "sentence"}], "locked": ["siteRules"]}),
+                |s| s.site_rules.len() == 1 && s.site_rules[0].site == "corp.example"),
+            (json!({"siteRules": [{"site": " *.GitLab.com. ", "format": "markdown"}, {"site": "gitlab.com", "format": "url"},
+                {"site": "<script>", "format": "url"}, {"site": "", "format": "url"}, {"site": "a..b", "format": "url"}]}), json!({}),
+                |s| s.site_rules == [SiteRule { site: "gitlab.com".into(), format: Template::Markdown, dial_in: None }]),
+            (json!({"dialIn": true}), json!({"dialIn": false, "locked": ["dialIn"]}), |s| !s.dial_in),
         ];
         for (local, managed, ok) in table {
             let s = resolve(&choices(local.clone()), &choices(managed.clone()));
             assert!(ok(&s), "{local} + {managed} gave {s:?}");
         }
+    }
+
+    #[test]
+    fn format_per_site() {
+        let rules = json!([{"site": "github.com", "format": "markdown"}, {"site": "mail.google.com", "format": "rich", "dialIn": true},
+            {"site": "google.com", "format": "sentence", "dialIn": false}, {"site": "127.0.0.1", "format": "rich"}]);
+        let s = resolve(&choices(json!({"template": "url", "dialIn": false, "siteRules": rules})), &Choices::default());
+        // (host, format, dial-in)
+        let table: &[(Option<&str>, Template, bool)] = &[
+            (None, Template::Url, false),
+            (Some("example.com"), Template::Url, false),
+            (Some("github.com"), Template::Markdown, false),
+            (Some("gist.github.com"), Template::Markdown, false),
+            (Some("GitHub.com."), Template::Markdown, false),
+            (Some("notgithub.com"), Template::Url, false),
+            (Some("github.com.evil.example"), Template::Url, false),
+            (Some("mail.google.com"), Template::Rich, true),
+            (Some("docs.google.com"), Template::Sentence, false),
+            (Some("127.0.0.1"), Template::Rich, false),
+            (Some(""), Template::Url, false),
+        ];
+        for (host, format, dial_in) in table {
+            assert_eq!(s.format_for(*host), (*format, *dial_in), "{host:?}");
+        }
+        let on = resolve(&choices(json!({"dialIn": true, "siteRules": rules})), &Choices::default());
+        assert_eq!(on.format_for(Some("github.com")), (Template::Markdown, true), "a rule without dial-in follows the general setting");
+        assert_eq!(on.format_for(Some("docs.google.com")), (Template::Sentence, false));
+        let many: Vec<serde_json::Value> = (0..80).map(|i| json!({"site": format!("s{i}.example"), "format": "url"})).collect();
+        assert_eq!(resolve(&choices(json!({"siteRules": many})), &Choices::default()).site_rules.len(), MAX_RULES);
     }
 
     #[test]
@@ -269,5 +392,9 @@ mod tests {
         let cleared = apply(choices(json!({"title": "Old"})), choices(json!({"title": " "})), &Choices::default());
         assert_eq!(cleared.title, None, "an empty title means the default again");
         assert_eq!(locked(&managed), vec!["title", "warmLink"]);
+        let rules = apply(Choices::default(), choices(json!({"siteRules": [{"site": "*.Example.com", "format": "rich"}, {"site": "?", "format": "url"}]})), &Choices::default());
+        assert_eq!(rules.site_rules, Some(vec![SiteRule { site: "example.com".into(), format: Template::Rich, dial_in: None }]));
+        let locked_rules = choices(json!({"locked": ["siteRules"]}));
+        assert_eq!(apply(Choices::default(), choices(json!({"siteRules": []})), &locked_rules).site_rules, None);
     }
 }

@@ -12,6 +12,7 @@
 
 use crate::link::MeetLink;
 use crate::settings::{LinkSource, Settings};
+use crate::format::DialIn;
 use serde::{Deserialize, Serialize};
 
 /// Storage key (`storage.session`).
@@ -31,6 +32,9 @@ pub struct WarmLink {
     pub kind: String,
     /// When it was made, ms since the epoch.
     pub made_ms: u64,
+    /// Its dial-in numbers, when Google gave some.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dial_in: Option<DialIn>,
 }
 
 /// What a warm link for `settings` must be, or `None` when none may be made ahead (turned off, or a
@@ -66,7 +70,7 @@ mod tests {
     #[test]
     fn when_a_warm_link_may_be_used() {
         let base = Settings::default();
-        let warm = WarmLink { url: "https://meet.google.com/abc-defg-hij".into(), account: "web:a@example.com".into(), kind: "calendar".into(), made_ms: 1_000 };
+        let warm = WarmLink { url: "https://meet.google.com/abc-defg-hij".into(), account: "web:a@example.com".into(), kind: "calendar".into(), made_ms: 1_000, dial_in: None };
         let space = Settings { source: LinkSource::Space, access_type: AccessType::Open, ..base.clone() };
         let table = [
             ("same account, fresh", &warm, "web:a@example.com", &base, 2_000, true),

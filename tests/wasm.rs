@@ -44,8 +44,11 @@ async fn insert_then_delete_through_fetch() {
     let reply = send(&req, TOKEN).await;
     let Reply::Http { status: 200, body: Body::Event(event), .. } = &reply else { panic!("{reply:?}") };
     assert!(matches!(event.conference(), Conference::Ready(_)));
-    let Step::Done { link, placeholder: Some(event_id) } = flow.on_reply(reply, 0, 0.0) else { panic!("done") };
+    let Step::Done { link, placeholder: Some(event_id), dial_in } = flow.on_reply(reply, 0, 0.0) else { panic!("done") };
     assert!(link.as_str().starts_with("https://meet.google.com/"));
+    // The fake gives this conference a phone number and the "more numbers" page, as Google does.
+    let dial_in = dial_in.expect("dial-in numbers");
+    assert_eq!((dial_in.phones[0].tel.as_str(), dial_in.more.is_some()), ("tel:+1-402-410-2193", true));
     assert_eq!(Some(event_id.as_str()), flow.event_id());
 
     let del = delete_request(&e, &event_id);

@@ -10,6 +10,7 @@ use super::storage::{self, Area};
 use crate::calendar::{Making, SCOPE};
 use crate::endpoints::Endpoints;
 use crate::errors::Problem;
+use crate::format::DialIn;
 use crate::flow::{delete_outcome, delete_request, CreateFlow, DeleteOutcome, PendingDelete, Step};
 use crate::ids::ActionIds;
 use crate::inflight::{Destination, Inflight, PREFIX};
@@ -66,6 +67,8 @@ impl Drop for Claim {
 pub struct Made {
     /// The link.
     pub link: MeetLink,
+    /// Its dial-in numbers, when Google gave some.
+    pub dial_in: Option<DialIn>,
     /// What was made (for the history).
     pub making: Making,
     /// The in-flight record's claim; none for a warm link (its record was its own, already gone).
@@ -74,8 +77,8 @@ pub struct Made {
 
 impl Made {
     /// A link made ahead (the warm link), handed to a trigger.
-    pub fn ahead(link: MeetLink, making: Making) -> Self {
-        Made { link, making, claim: None }
+    pub fn ahead(link: MeetLink, dial_in: Option<DialIn>, making: Making) -> Self {
+        Made { link, dial_in, making, claim: None }
     }
 
     /// The link has been delivered (or copied): its record is done with (the claim goes with
@@ -117,11 +120,11 @@ pub async fn run((record, claim): (Inflight, Claim), mut token: Token) -> Result
                 }
                 Err(problem) => flow.fail(problem),
             },
-            Step::Done { link, placeholder } => {
+            Step::Done { link, dial_in, placeholder } => {
                 if let Some(event_id) = placeholder {
                     wasm_bindgen_futures::spawn_local(delete_placeholder(event_id, token, 0));
                 }
-                return Ok(Made { link, making, claim: Some(claim) });
+                return Ok(Made { link, dial_in, making, claim: Some(claim) });
             }
             Step::Fail { problem, cleanup } => {
                 if let Some(event_id) = cleanup {

@@ -12,6 +12,14 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+/// Both clipboard types at once (`extension/clip.js`); Firefox's background page uses it directly.
+#[wasm_bindgen(module = "/extension/clip.js")]
+extern "C" {
+    /// Resolves to `true` when written.
+    #[wasm_bindgen(js_name = copyBoth)]
+    pub async fn copy_both(text: &str, html: &str) -> JsValue;
+}
+
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(catch, js_namespace = ["chrome", "identity"], js_name = getAuthToken)]
@@ -72,9 +80,6 @@ extern "C" {
     pub async fn notify(id: &str, options: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "offscreen"], js_name = createDocument)]
     pub async fn create_offscreen(parameters: &JsValue) -> Result<JsValue, JsValue>;
-    /// Firefox's background page has a clipboard of its own (no offscreen documents there).
-    #[wasm_bindgen(catch, js_namespace = ["navigator", "clipboard"], js_name = writeText)]
-    pub async fn clipboard_write_text(text: &str) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(js_namespace = ["chrome", "i18n"], js_name = getMessage)]
     pub fn i18n(key: &str) -> String;

@@ -21,9 +21,11 @@ mod triggers;
 mod warm_link;
 
 use crate::deliver::{Trigger, INSERT_ID};
+use crate::link::MeetLink;
 use crate::messages::{decode, is_own_page, Request, Response, Sender};
 use crate::settings::{self, Choices};
 use chrome::{get_path, to_js};
+use storage::Area;
 use js_sys::Promise;
 use serde::Serialize;
 use std::future::Future;
@@ -99,10 +101,19 @@ async fn handle(request: Request) -> Response {
             link_history::edit(|_| Vec::new()).await;
             Response::Done
         }
-        Request::CreateLink {} => match triggers::popup().await {
-            Ok(link) => Response::Link { link },
-            Err(problem) => Response::Failed { problem },
-        },
+        Request::CreateLink {} => triggers::popup().await.unwrap_or_else(|problem| Response::Failed { problem }),
+        Request::Clip { url } => {
+            // From the history entry (its title and numbers); a link no longer there, bare.
+            let entries: Vec<crate::history::Entry> = storage::get_each(Area::Local, crate::history::KEY).await;
+            let entry = entries.into_iter().find(|e| e.url == url);
+            match MeetLink::parse(&url) {
+                Some(link) => {
+                    let (title, dial_in) = entry.map_or((String::new(), None), |e| (e.title, e.dial_in));
+                    Response::Clip { clip: triggers::clip(&storage::settings().await, &link, &title, dial_in.as_ref()) }
+                }
+                None => Response::Rejected,
+            }
+        }
     }
 }
 

@@ -49,6 +49,7 @@ struct Offscreen<'a> {
 struct Copy<'a> {
     r#type: &'a str,
     text: &'a str,
+    html: &'a str,
 }
 
 /// Sets the tab's badge.
@@ -79,11 +80,11 @@ pub async fn tell(tab_id: Option<i32>, notice: Notice, link: Option<&str>, notif
     }
 }
 
-/// Copies `text` through the offscreen document (a worker has no clipboard; reason CLIPBOARD), or
-/// directly where the background is a page (Firefox).
-pub async fn copy(text: &str) -> bool {
+/// Copies `text` and `html` (as `text/plain` and `text/html`) through the offscreen document (a
+/// worker has no clipboard; reason CLIPBOARD), or directly where the background is a page (Firefox).
+pub async fn copy(text: &str, html: &str) -> bool {
     if !chrome::has_function("offscreen", "createDocument") {
-        return chrome::clipboard_write_text(text).await.is_ok();
+        return chrome::copy_both(text, html).await.as_bool() == Some(true);
     }
     let params = Offscreen {
         url: OFFSCREEN,
@@ -92,6 +93,6 @@ pub async fn copy(text: &str) -> bool {
     };
     // Fails only when the document exists already, which is fine.
     let _ = chrome::create_offscreen(&to_js(&params)).await;
-    let answer = chrome::send_message(&to_js(&Copy { r#type: "copy", text })).await.unwrap_or_default();
+    let answer = chrome::send_message(&to_js(&Copy { r#type: "copy", text, html })).await.unwrap_or_default();
     get_path(&answer, &["ok"]).as_bool() == Some(true)
 }

@@ -4,7 +4,7 @@
 //! their answers mean is `crate::deliver`'s to say.
 
 use super::chrome::{self, get_path, now_ms, object, to_js};
-use crate::deliver::{insert_outcome, probe_outcome, Around, Miss, PageAnswer, INSERT_START_MS, PAGE_WAIT_MS};
+use crate::deliver::{insert_outcome, probe_outcome, Miss, PageAnswer, Probe, INSERT_START_MS, PAGE_WAIT_MS};
 use js_sys::{Array, Promise};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -69,16 +69,19 @@ pub fn probe(tab_id: i32, frame_id: i32, nonce: &str) -> Running {
     Running::start(tab_id, frame_id, FIND_TARGET.with(JsValue::clone), &[nonce])
 }
 
-/// Whether the probe found a field to type into, and the text around its caret (the page has
-/// [`PAGE_WAIT_MS`] more to say).
-pub async fn probed(probe: Running) -> Result<Around, Miss> {
+/// Whether the probe found a field to type into, and what it found (the page has [`PAGE_WAIT_MS`]
+/// more to say).
+pub async fn probed(probe: Running) -> Result<Probe, Miss> {
     probe.answer(PAGE_WAIT_MS).await.map_or(Err(Miss::Unresponsive), probe_outcome)
 }
 
 /// Types `text` into the field the probe recorded under `nonce`, once — and not at all if the
 /// page's script starts after [`INSERT_START_MS`]: by then the link has been copied instead.
-pub async fn insert(tab_id: i32, frame_id: i32, text: &str, nonce: &str) -> Result<(), Miss> {
+/// `rich` is markup for a rich editor (built by `crate::format`, never from page text) and the text
+/// it shows; the page falls back to `text` where the markup does not go in.
+pub async fn insert(tab_id: i32, frame_id: i32, text: &str, rich: Option<(&str, &str)>, nonce: &str) -> Result<(), Miss> {
     let deadline = (now_ms() + INSERT_START_MS).to_string();
-    let running = Running::start(tab_id, frame_id, INSERT_TEXT.with(JsValue::clone), &[text, nonce, &deadline]);
+    let (html, shown) = rich.unwrap_or_default();
+    let running = Running::start(tab_id, frame_id, INSERT_TEXT.with(JsValue::clone), &[text, nonce, &deadline, html, shown]);
     running.answer(PAGE_WAIT_MS).await.map_or(Err(Miss::Unresponsive), insert_outcome)
 }

@@ -9,11 +9,13 @@ use super::chrome::{self, now_ms};
 use super::storage::{self, Area};
 use super::{link_history, notices, page, signin, warm_link};
 use crate::calendar::{Making, SCOPE};
-use crate::deliver::{spaced, Around, Miss, Notice, Trigger};
+use crate::deliver::{spaced, spaces, Miss, Notice, Probe, Trigger};
 use crate::errors::Problem;
+use crate::format::{render, DialIn, Field, Rendered};
 use crate::history::{Entry, Source};
 use crate::inflight::{Destination, Orphan};
 use crate::link::MeetLink;
+use crate::messages::{Clip, Response};
 use crate::settings::Settings;
 
 /// A link for `destination` as `settings` say: a token (prompting only if `interactive`, i.e. for a
@@ -27,13 +29,22 @@ async fn make_link(interactive: bool, destination: Destination, settings: &Setti
     action::run(action::new_record(&making, destination), token).await
 }
 
-/// The popup's "Create Meet link": the link for the popup to show (and copy); the bookkeeping
-/// follows in the background.
-pub async fn popup() -> Result<MeetLink, Problem> {
-    let made = make_link(true, Destination::Popup {}, &storage::settings().await).await?;
-    let link = made.link.clone();
+/// The popup's "Create Meet link": the link for the popup to show, its dial-in numbers and what
+/// its Copy writes; the bookkeeping follows in the background.
+pub async fn popup() -> Result<Response, Problem> {
+    let settings = storage::settings().await;
+    let made = make_link(true, Destination::Popup {}, &settings).await?;
+    let clip = clip(&settings, &made.link, made.making.title(), made.dial_in.as_ref());
+    let response = Response::Link { link: made.link.clone(), dial_in: made.dial_in.clone(), clip };
     wasm_bindgen_futures::spawn_local(delivered(made, Source::Popup));
-    Ok(link)
+    Ok(response)
+}
+
+/// What the popup's Copy writes for a link: the general format (no site), both types.
+pub fn clip(settings: &Settings, link: &MeetLink, title: &str, dial_in: Option<&DialIn>) -> Clip {
+    let (template, with_dial_in) = settings.format_for(None);
+    let r = render(template, link, title, dial_in.filter(|_| with_dial_in), Field::Text);
+    Clip { text: r.text, html: r.html }
 }
 
 /// The context menu or the shortcut: probe the field now, make the link meanwhile, type it there.
@@ -60,26 +71,36 @@ pub async fn in_page(trigger: Trigger) {
     }
 }
 
-/// Puts `text` where the action's destination says: typed into the recorded field when `probed`
-/// found one and it is still there (spaced from the text around the caret), else copied with the
-/// reason.
-async fn place(destination: &Destination, text: &str, probed: Result<Around, Miss>) -> Notice {
+/// Puts the link where the action's destination says: typed into the recorded field when `probed`
+/// found one and it is still there (spaced from the text around the caret; markup in a rich editor
+/// when the format asks for it), else copied (text and HTML) with the reason.
+async fn place(destination: &Destination, rendered: &Rendered, probed: Result<Probe, Miss>) -> Notice {
     let placed = match (destination, probed) {
-        (Destination::Page { tab_id: Some(tab), frame_id, nonce }, Ok(around)) => page::insert(*tab, *frame_id, &spaced(text, around), nonce).await,
+        (Destination::Page { tab_id: Some(tab), frame_id, nonce }, Ok(probe)) => {
+            let (before, after) = spaces(probe.around);
+            let rich = rendered.rich.as_ref().map(|html| format!("{before}{html}{after}"));
+            let text = spaced(&rendered.text, probe.around);
+            page::insert(*tab, *frame_id, &text, rich.as_deref().map(|html| (html, rendered.shown.as_str())), nonce).await
+        }
         (_, Err(miss)) => Err(miss),
         (Destination::Page { tab_id: None, .. }, Ok(_)) => Err(Miss::NoField),
         (Destination::Popup {} | Destination::Warm {}, Ok(_)) => Err(Miss::Interrupted),
     };
     match placed {
         Ok(()) => Notice::Inserted,
-        Err(miss) if notices::copy(text).await => Notice::Copied(miss),
+        Err(miss) if notices::copy(&rendered.text, &rendered.html).await => Notice::Copied(miss),
         Err(_) => Notice::CopyFailed,
     }
 }
 
 /// Places the link, tells the user; then the bookkeeping, which the user does not wait for.
-async fn hand_over(made: Made, destination: &Destination, probed: Result<Around, Miss>, settings: &Settings, source: Source) {
-    let notice = place(destination, &settings.template.render(&made.link), probed).await;
+async fn hand_over(made: Made, destination: &Destination, probed: Result<Probe, Miss>, settings: &Settings, source: Source) {
+    // The page's site picks the format; a field's shape, how it is written.
+    let (template, with_dial_in) = settings.format_for(probed.as_ref().ok().and_then(|p| p.site.as_deref()));
+    let field = probed.as_ref().map_or(Field::Text, |p| p.field);
+    let dial_in = made.dial_in.as_ref().filter(|_| with_dial_in);
+    let rendered = render(template, &made.link, made.making.title(), dial_in, field);
+    let notice = place(destination, &rendered, probed).await;
     notices::tell(tab_of(destination), notice, (notice != Notice::Inserted).then_some(made.link.as_str()), settings.notifications).await;
     delivered(made, source).await;
 }
@@ -94,6 +115,7 @@ async fn delivered(made: Made, source: Source) {
         title: made.making.title().to_owned(),
         account: signin::email().await,
         kind: made.making.source(),
+        dial_in: made.dial_in.clone(),
         ..Entry::new(&made.link, source, now_ms())
     };
     link_history::add(entry).await;
@@ -143,8 +165,9 @@ pub async fn resume_orphans() {
                 match action::run((record, claim), token).await {
                     Ok(made) => {
                         let source = if matches!(destination, Destination::Page { .. }) { Source::Page } else { Source::Popup };
-                        // The probe's answer went with the stopped worker: the text around the caret is not known.
-                        hand_over(made, &destination, Ok(Around::default()), &storage::settings().await, source).await;
+                        // The probe's answer went with the stopped worker: the text around the caret,
+                        // the field's shape and the site are not known.
+                        hand_over(made, &destination, Ok(Probe::default()), &storage::settings().await, source).await;
                     }
                     Err(problem) => tell_failure(&destination, problem).await,
                 }

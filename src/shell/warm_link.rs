@@ -29,8 +29,9 @@ pub async fn take(token: &Token, settings: &Settings, making: &Making) -> Option
         }
         crate::stored::one(json)
     };
-    let link = warm?.usable(&token.account, settings, now_ms())?;
-    Some(Made::ahead(link, making.clone()))
+    let warm = warm?;
+    let link = warm.usable(&token.account, settings, now_ms())?;
+    Some(Made::ahead(link, warm.dial_in, making.clone()))
 }
 
 /// Forgets the warm link (sign-out, account switch, turned off), and any being made.
@@ -68,7 +69,7 @@ async fn make() {
     // In turn, like `take`: a trigger taking the kept link meanwhile never removes this one unseen.
     let _turn = storage::turn().await;
     if GENERATION.with(Cell::get) == generation {
-        let warm = WarmLink { url: made.link.as_str().to_owned(), account, kind, made_ms: now_ms() };
+        let warm = WarmLink { url: made.link.as_str().to_owned(), account, kind, made_ms: now_ms(), dial_in: made.dial_in.clone() };
         storage::put(Area::Session, warm::KEY, &warm).await;
     }
 }

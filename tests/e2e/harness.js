@@ -391,6 +391,23 @@ export async function readClipboard(browser) {
   }
 }
 
+/** Reads the clipboard's every type (text/plain, text/html…) as text: {type: text}. */
+export async function readClipboardTypes(browser) {
+  const page = await browser.context.newPage();
+  try {
+    await page.goto(`${FAKE}/_fake/events`);
+    return await page.evaluate(async () => {
+      const out = {};
+      for (const item of await navigator.clipboard.read()) {
+        for (const type of item.types) out[type] = await (await item.getType(type)).text();
+      }
+      return out;
+    });
+  } finally {
+    await page.close();
+  }
+}
+
 /** Reads a message from the built extension's English locale. */
 export function message(key) {
   const m = JSON.parse(readFileSync(join(DIST, '_locales', 'en', 'messages.json'), 'utf8'));

@@ -35,8 +35,8 @@ test('each link made is listed with its time, title, account and source', async 
   const second = await createFromPopup(popup);
   await waitFor(async () => (await items(popup).count()) === 2, { what: 'two entries' });
   const code = (url) => new URL(url).pathname.slice(1);
-  assert.equal(await items(popup).nth(0).locator('a').textContent(), code(second.link), 'newest first');
-  assert.equal(await items(popup).nth(1).locator('a').getAttribute('href'), first.link);
+  assert.equal(await items(popup).nth(0).locator('a.code').textContent(), code(second.link), 'newest first');
+  assert.equal(await items(popup).nth(1).locator('a.code').getAttribute('href'), first.link);
   const meta = await items(popup).nth(1).locator('.meta').textContent();
   const parts = meta.split(' · ');
   assert.equal(parts.length, 4, meta);
@@ -56,7 +56,7 @@ test('each link made is listed with its time, title, account and source', async 
 test('copy, open and remove one entry', async () => {
   const popup = await openPopup(browser);
   await waitFor(async () => (await items(popup).count()) === 2, { what: 'entries' });
-  const url = await items(popup).nth(1).locator('a').getAttribute('href');
+  const url = await items(popup).nth(1).locator('a.code').getAttribute('href');
   await items(popup).nth(1).getByRole('button', { name: /^Copy / }).click();
   await waitFor(async () => (await popup.locator('#status').textContent()) === 'Link copied to the clipboard.', { what: 'copied' });
   assert.equal(await readClipboard(browser), url);
@@ -65,7 +65,7 @@ test('copy, open and remove one entry', async () => {
   const [tab, request] = await Promise.all([
     browser.context.waitForEvent('page'),
     browser.context.waitForEvent('request', (r) => r.isNavigationRequest() && r.url().startsWith('https://meet.google.com/')),
-    items(popup).nth(1).locator('a').click(),
+    items(popup).nth(1).locator('a.code').click(),
   ]);
   assert.equal(request.url(), url);
   assert.equal(request.frame().page(), tab, 'in the new tab');
@@ -85,7 +85,7 @@ test('the history survives a browser restart', async () => {
   await stubIdentity(browser.sw);
   const popup = await openPopup(browser);
   await waitFor(async () => (await items(popup).count()) === 1, { what: 'entry after restart' });
-  assert.equal(await items(popup).nth(0).locator('a').getAttribute('href'), before.history[0].url);
+  assert.equal(await items(popup).nth(0).locator('a.code').getAttribute('href'), before.history[0].url);
   await popup.close();
 });
 
@@ -111,11 +111,11 @@ test('the popup is usable by keyboard alone: Enter makes a link, Tab reaches eve
   await popup.keyboard.press('Enter');
   await waitFor(async () => !(await popup.locator('#result').isHidden()), { what: 'a link from Enter' });
   const reached = new Set();
-  for (let i = 0; i < 16; i++) {
+  for (let i = 0; i < 28; i++) { // the link, its dial-in links, the history's links and buttons, the footer
     await popup.keyboard.press('Tab');
-    reached.add(await popup.evaluate(() => document.activeElement.id || document.activeElement.getAttribute('aria-label')));
+    reached.add(await popup.evaluate(() => { const a = document.activeElement; return a.id || a.getAttribute('aria-label') || a.textContent; }));
   }
-  for (const want of ['create', 'link', 'copy', 'clear', 'switch', 'signout', 'options']) {
+  for (const want of ['create', 'link', 'copy', 'More numbers', 'clear', 'switch', 'signout', 'options']) {
     assert.ok(reached.has(want), `${want} reachable: ${[...reached]}`);
   }
   assert.ok([...reached].some((x) => /^Remove /.test(x ?? '')), 'history entries reachable');
@@ -136,7 +136,7 @@ test('stored history is read one entry at a time: a malformed one is left out, a
   const started = Date.now();
   await waitFor(async () => (await items(popup).count()) === 2, { what: 'the two entries that read' });
   assert.ok(Date.now() - started < 5000, `shown in ${Date.now() - started} ms`);
-  assert.deepEqual(await items(popup).locator('a').evaluateAll((as) => as.map((a) => a.textContent)), ['aaa-aaaa-aaa', 'ddd-dddd-ddd']);
+  assert.deepEqual(await items(popup).locator('a.code').evaluateAll((as) => as.map((a) => a.textContent)), ['aaa-aaaa-aaa', 'ddd-dddd-ddd']);
   assert.equal(await popup.locator('#clear').isVisible(), true, '"Clear all" shown');
   const meta = await items(popup).nth(1).locator('.meta').textContent();
   assert.ok(meta.includes(`${'W'.repeat(200)}…`) && !meta.includes('W'.repeat(201)), `title cut: ${meta.length} characters`);

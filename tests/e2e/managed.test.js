@@ -25,7 +25,8 @@ before(async () => {
   writeFileSync(POLICY, JSON.stringify({
     '3rdparty': { extensions: { [ID]: {
       title: 'Acme meeting', durationMinutes: 60, template: 'markdown', warmLink: false,
-      locked: ['title', 'warmLink'],
+      siteRules: [{ site: 'corp.example', format: 'sentence', dialIn: true }], dialIn: true,
+      locked: ['title', 'warmLink', 'siteRules'],
     } } },
   }));
   await fake.start();
@@ -44,7 +45,8 @@ test('Chromium hands the policy to the extension as managed storage', async () =
   const managed = await waitFor(() => browser.sw.evaluate(() => chrome.storage.managed.get().then((m) => (m.title ? m : null))),
     { what: 'managed storage', timeout: 15_000 });
   assert.equal(managed.title, 'Acme meeting');
-  assert.deepEqual(managed.locked, ['title', 'warmLink']);
+  assert.deepEqual(managed.locked, ['title', 'warmLink', 'siteRules']);
+  assert.deepEqual(managed.siteRules, [{ site: 'corp.example', format: 'sentence', dialIn: true }], 'an array of rules passes the schema');
 });
 
 test('managed defaults apply, locked settings override local ones and show as locked', async () => {
@@ -52,11 +54,15 @@ test('managed defaults apply, locked settings override local ones and show as lo
   await browser.sw.evaluate(() => chrome.storage.local.set({ settings: { title: 'Mine', durationMinutes: 45, warmLink: true } }));
   const page = await openOptions(browser);
   const { settings, locked } = await settingsOf(page);
-  assert.deepEqual(locked, ['title', 'warmLink']);
+  assert.deepEqual(locked, ['title', 'warmLink', 'siteRules']);
   assert.equal(settings.title, 'Acme meeting', 'locked: the administrator wins');
   assert.equal(settings.warmLink, false);
   assert.equal(settings.durationMinutes, 45, 'not locked: the user\'s choice wins over the managed default');
   assert.equal(settings.template, 'markdown', 'managed default where the user chose nothing');
+  assert.deepEqual(settings.siteRules, [{ site: 'corp.example', format: 'sentence', dialIn: true }], 'the rules an administrator set, not the defaults');
+  assert.equal(settings.dialIn, true);
+  assert.deepEqual(await page.locator('#rules .rule-site').evaluateAll((els) => els.map((e) => [e.value, e.disabled])), [['corp.example', true]]);
+  assert.equal(await page.getByRole('button', { name: 'Add a site' }).isDisabled(), true, 'a locked list cannot grow');
 
   assert.equal(await page.locator('#title').isDisabled(), true);
   assert.equal(await page.locator('#warmLink').isDisabled(), true);
@@ -68,8 +74,10 @@ test('managed defaults apply, locked settings override local ones and show as lo
   assert.deepEqual(await axeViolations(page), [], 'locked controls are accessible too');
 
   // A changed page (or a hostile one) cannot unlock: the worker does not take locked values.
-  const answer = await page.evaluate(() => chrome.runtime.sendMessage({ type: 'saveSettings', changes: { title: 'Hacked', warmLink: true } }));
+  const answer = await page.evaluate(() => chrome.runtime.sendMessage({ type: 'saveSettings',
+    changes: { title: 'Hacked', warmLink: true, siteRules: [{ site: 'evil.example', format: 'rich' }] } }));
   assert.equal(answer.settings.title, 'Acme meeting');
+  assert.equal(answer.settings.siteRules[0].site, 'corp.example');
   assert.equal(answer.settings.warmLink, false);
   await page.close();
 

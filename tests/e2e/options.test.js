@@ -116,11 +116,12 @@ test('notifications off: a link copied for want of a field tells nothing; on: on
 test('the page is usable by keyboard alone: every control reachable, changes saved', async () => {
   const page = await openOptions(browser);
   const order = [];
-  for (let i = 0; i < 12; i++) {
+  for (let i = 0; i < 24; i++) { // the default site rules' four controls each among them
     await page.keyboard.press('Tab');
-    order.push(await page.evaluate(() => document.activeElement.id || document.activeElement.name));
+    order.push(await page.evaluate(() => { const a = document.activeElement; return a.id || a.name || a.getAttribute('aria-label'); }));
   }
-  for (const id of ['title', 'durationMinutes', 'keepEvent', 'source', 'template', 'notifications', 'warmLink', 'shortcuts']) {
+  for (const id of ['title', 'durationMinutes', 'keepEvent', 'source', 'template', 'dialIn', 'Site', 'Format', 'Dial-in numbers',
+    'add-rule', 'notifications', 'warmLink', 'shortcuts']) {
     assert.ok(order.includes(id), `${id} reachable by Tab: ${order}`);
   }
   await page.focus('#title');

@@ -8,7 +8,8 @@ CORS like Google's APIs (preflight answered, Origin echoed). When in doubt, the 
 
 Test control lives under /_fake/ (never a Google path):
   POST /_fake/reset                 forget everything (events, faults, log, config, tokens)
-  POST /_fake/config   {...}        latency_ms, entry_points (3 | 1 | 0 = hangoutLink only),
+  POST /_fake/config   {...}        latency_ms, entry_points (3 = video, more, phone | 1 = video only |
+                                    0 = hangoutLink only | a list of those: one per conference, in turn),
                                     pending_polls, conference ("success" | "failure"), auth {...}
                                     (auth: error, prompt_none_error, granted_scopes, email, expires_in,
                                     tamper_state, unknown_client, token: the access token to mint)
@@ -132,6 +133,7 @@ class State:
             self.spaces = {}
             self.faults = []
             self.log = []
+            self.conferences_made = 0
             self.config = {"latency_ms": 0, "entry_points": 3, "pending_polls": 0, "conference": "success",
                            "auth": {}}
             self.tokens = {DEFAULT_TOKEN: {"scopes": {G + "calendar.events.owned"}, "email": DEFAULT_EMAIL,
@@ -384,6 +386,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         link = (self.op_fault or {}).get("uri") or uri
         n = STATE.config.get("entry_points", 3)
+        if isinstance(n, list):
+            # Some accounts get phone numbers and some do not: one count per conference, in turn.
+            n = n[STATE.conferences_made % len(n)] if n else 3
+        STATE.conferences_made += 1
         if n:
             eps = [{"entryPointType": "video", "uri": link, "label": link.replace("https://", "")}]
             if n >= 3:

@@ -199,6 +199,42 @@ test('shortcut with no field focused: the link is copied and the user told', asy
   await page.close();
 });
 
+test('a site rule for rich links: a titled link in a contenteditable, text in a textarea; a copy carries text/html', async () => {
+  await signedIn();
+  await ff.bg((bg) => bg.chrome.storage.local.set({ settings: {
+    warmLink: false, title: 'Weekly sync', template: 'rich', siteRules: [{ site: '127.0.0.1', format: 'rich' }] } }));
+  const { page, tabId } = await ff.openWeb('contenteditable.html');
+  await page.$eval('#field', (f) => { f.focus(); getSelection().selectAllChildren(f); getSelection().collapseToEnd(); });
+  await ff.bg((bg, tabId) => bg.meetlink.onCommand('insert-meet-link', { id: tabId }), tabId);
+  const anchors = await waitFor(async () => {
+    const a = await page.$$eval('#field a', (as) => as.map((a) => ({ href: a.getAttribute('href'), text: a.textContent })));
+    return a.length ? a : null;
+  }, { what: 'the titled link' });
+  assert.equal(anchors.length, 1);
+  assert.match(anchors[0].href, LINK);
+  assert.equal(anchors[0].text, 'Weekly sync');
+  await page.$eval('#other', (f) => f.focus());
+  await ff.bg((bg, tabId) => bg.meetlink.onCommand('insert-meet-link', { id: tabId }), tabId);
+  const typed = await waitFor(() => page.$eval('#other', (f) => f.value), { what: 'the text typed' });
+  assert.match(typed, /^Weekly sync: https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/);
+  // No field: copied by the background page in the general format (rich here), both types, as a
+  // paste into a page reads them.
+  await page.evaluate(() => document.activeElement?.blur());
+  await ff.bg((bg, tabId) => bg.meetlink.onCommand('insert-meet-link', { id: tabId }), tabId);
+  const copied = (await fake.events()).at(-1).hangoutLink;
+  await waitFor(async () => (await readClipboard(ff)) === `Weekly sync: ${copied}`, { what: 'the text copied' });
+  const pasted = await ff.webTab(pages.url('contenteditable.html'));
+  await pasted.$eval('#field', (f) => { f.textContent = ''; f.focus(); });
+  await pasted.evaluate(() => document.addEventListener('paste', (e) => { window.__html = e.clipboardData.getData('text/html'); }));
+  await pasted.keyboard.down('Control');
+  await pasted.keyboard.press('v');
+  await pasted.keyboard.up('Control');
+  const html = await waitFor(() => pasted.evaluate(() => window.__html), { what: 'a paste' });
+  assert.ok(html.includes(`<a href="${copied}">Weekly sync</a>`), html);
+  await pasted.close();
+  await page.close();
+});
+
 test('options: a changed title is what the next link carries; history lists the links, newest first', async () => {
   const options = await ff.open('options.html');
   await waitFor(() => options.evaluate(() => !document.getElementById('title').disabled), { what: 'the options page' });
