@@ -171,7 +171,7 @@ for (const scheme of ['light', 'dark']) {
 
     const options = await openOptions(browser);
     await options.emulateMedia({ colorScheme: scheme });
-    await options.setViewportSize({ width: 720, height: 1000 });
+    await options.setViewportSize({ width: 800, height: 1000 });
     assert.deepEqual(await axeViolations(options), [], 'options');
     await options.locator('main').screenshot({ path: join(ARTIFACTS, `options-${scheme}.png`) });
     await options.close();
