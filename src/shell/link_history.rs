@@ -16,6 +16,11 @@ pub async fn edit(edit: impl FnOnce(Vec<Entry>) -> Vec<Entry>) {
     storage::put(Area::Local, history::KEY, &edit(entries)).await;
 }
 
+/// The history's entry for `url`, if it has one.
+pub async fn entry(url: &str) -> Option<Entry> {
+    storage::get_each::<Entry>(Area::Local, history::KEY).await.into_iter().find(|e| e.url == url)
+}
+
 /// Adds `entry` in front.
 pub async fn add(entry: Entry) {
     edit(move |entries| history::add(entries, entry)).await;

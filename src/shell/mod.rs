@@ -25,7 +25,6 @@ use crate::link::MeetLink;
 use crate::messages::{decode, is_own_page, Request, Response, Sender};
 use crate::settings::{self, Choices};
 use chrome::{get_path, to_js};
-use storage::Area;
 use js_sys::Promise;
 use serde::Serialize;
 use std::future::Future;
@@ -102,18 +101,14 @@ async fn handle(request: Request) -> Response {
             Response::Done
         }
         Request::CreateLink {} => triggers::popup().await.unwrap_or_else(|problem| Response::Failed { problem }),
-        Request::Clip { url } => {
-            // From the history entry (its title and numbers); a link no longer there, bare.
-            let entries: Vec<crate::history::Entry> = storage::get_each(Area::Local, crate::history::KEY).await;
-            let entry = entries.into_iter().find(|e| e.url == url);
-            match MeetLink::parse(&url) {
-                Some(link) => {
-                    let (title, dial_in) = entry.map_or((String::new(), None), |e| (e.title, e.dial_in));
-                    Response::Clip { clip: triggers::clip(&storage::settings().await, &link, &title, dial_in.as_ref()) }
-                }
-                None => Response::Rejected,
+        Request::Clip { url } => match MeetLink::parse(&url) {
+            // With the history entry's title and numbers; a link no longer there, bare.
+            Some(link) => {
+                let (title, dial_in) = link_history::entry(&url).await.map_or((String::new(), None), |e| (e.title, e.dial_in));
+                Response::Clip { clip: triggers::clip(&storage::settings().await, &link, &title, dial_in.as_ref()) }
             }
-        }
+            None => Response::Rejected,
+        },
     }
 }
 
