@@ -126,17 +126,11 @@ const CLOSING: &[char] = &[')', ']', '}', '>', '»', '”', '’', '.', ',', ';'
 /// before is not whitespace, a space after it where the next one is not — so a link does not run
 /// into a word or into another link, and editors that auto-link see it as one. No space inside
 /// brackets or quotes that open before it or close after it, nor before a full stop or comma.
+/// A titled link's markup is spaced the same way (the spaces are text either side of it).
 pub fn spaced(text: &str, around: Around) -> String {
-    let (before, after) = spaces(around);
-    format!("{before}{text}{after}")
-}
-
-/// The spaces [`spaced`] puts before and after the text (each `""` or `" "`); a titled link in a
-/// rich editor gets the same.
-pub fn spaces(around: Around) -> (&'static str, &'static str) {
     let needs = |c: Option<char>, none_after: &[char]| c.is_some_and(|c| !c.is_whitespace() && !none_after.contains(&c));
     let space = |yes: bool| if yes { " " } else { "" };
-    (space(needs(around.before, OPENING)), space(needs(around.after, CLOSING)))
+    format!("{}{text}{}", space(needs(around.before, OPENING)), space(needs(around.after, CLOSING)))
 }
 
 /// Why a link went to the clipboard instead of into the field.
@@ -311,6 +305,7 @@ mod tests {
             assert_eq!(spaced(L, at(before, after)), want, "{before:?} | {after:?}");
         }
         assert_eq!(spaced("[Join Google Meet](x)", at(Some('e'), Some('.'))), " [Join Google Meet](x)", "any template");
+        assert_eq!(spaced("<a href=\"x\">T</a>", at(Some('d'), Some('w'))), " <a href=\"x\">T</a> ", "a titled link's markup");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 /// Phone numbers shown at most (Google lists one per region it has; the rest are on the "more" page).
 pub const MAX_PHONES: usize = 3;
 /// The anchor's text when the meeting has the default title (or none: a Meet space).
-pub const JOIN: &str = "Join Google Meet";
+const JOIN: &str = "Join Google Meet";
 
 /// One way to join by phone: an `entryPointType: "phone"` entry point, validated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,7 +178,7 @@ fn grouped(digits: &str) -> String {
 
 /// `&`, `<`, `>`, `"` and `'` as character references: text that stays text in HTML content and in
 /// a quoted attribute.
-pub fn escape(text: &str) -> String {
+fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -195,7 +195,7 @@ pub fn escape(text: &str) -> String {
 
 /// The words a titled link shows: the meeting's title, or "Join Google Meet" when it has the
 /// default one (or none).
-pub fn anchor_text(title: &str) -> &str {
+fn anchor_text(title: &str) -> &str {
     if title.is_empty() || title == DEFAULT_TITLE {
         JOIN
     } else {
@@ -216,17 +216,24 @@ pub enum Field {
 }
 
 /// A link written out: `text` for plain fields and the clipboard's `text/plain`; `html` for the
-/// clipboard's `text/html`; `rich` is `Some` only when the field takes markup and the format asks
-/// for a titled link (then `html`), and `shown` is the text that markup shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// clipboard's `text/html`; `rich` only when the field takes markup and the format asks for a
+/// titled link.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
     /// Plain text.
     pub text: String,
     /// The same as HTML.
     pub html: String,
-    /// Markup to insert into a rich field, if any.
-    pub rich: Option<String>,
-    /// The text `rich` shows (what the page checks for after inserting it).
+    /// Markup to insert into a rich field.
+    pub rich: Option<Rich>,
+}
+
+/// A titled link for a rich field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rich {
+    /// The markup (`Rendered::html`).
+    pub html: String,
+    /// The text it shows (what the page checks for after inserting it).
     pub shown: String,
 }
 
@@ -247,9 +254,8 @@ pub fn render(template: Template, link: &MeetLink, title: &str, dial_in: Option<
         html.push_str("<br>");
         html.push_str(&d.html());
     }
-    let rich = (template == Template::Rich && field == Field::Rich).then(|| html.clone());
-    let shown = if rich.is_some() { anchor.to_owned() } else { text.clone() };
-    Rendered { text, html, rich, shown }
+    let rich = (template == Template::Rich && field == Field::Rich).then(|| Rich { html: html.clone(), shown: anchor.to_owned() });
+    Rendered { text, html, rich }
 }
 
 /// `text` as a Markdown link's text: brackets and backslashes escaped, so a title cannot end the
@@ -353,18 +359,18 @@ mod tests {
                 Some("<a href=\"https://meet.google.com/abc-defg-hij\">&lt;img src=x onerror=alert(1)&gt; &amp; &quot;q&quot; &#39;a&#39;</a>")),
         ];
         for (got, text, rich) in table {
-            assert_eq!((got.text.as_str(), got.rich.as_deref()), (text, rich), "{got:?}");
+            assert_eq!((got.text.as_str(), got.rich.as_ref().map(|r| r.html.as_str())), (text, rich), "{got:?}");
         }
         // dial-in: on the next line in text, after " · " on one line, after <br> in markup
         let text = r(Template::Url, "T", Some(&d), Field::Text);
         assert_eq!(text.text, format!("{LINK}\n{dial}"));
         assert_eq!(r(Template::Url, "T", Some(&d), Field::Line).text, format!("{LINK} · {dial}"));
         let rich = r(Template::Rich, "T", Some(&d), Field::Rich);
-        assert_eq!(rich.rich.as_deref(), Some(concat!(
+        assert_eq!(rich.rich.as_ref().map(|r| r.html.as_str()), Some(concat!(
             "<a href=\"https://meet.google.com/abc-defg-hij\">T</a><br>Join by phone: ",
             "<a href=\"tel:+1-402-410-2193\">(US) +1 402-410-2193 (PIN 582 364 017#)</a>",
             " · <a href=\"https://tel.meet/abc-defg-hij?pin=1234567890123\">More numbers</a>")));
-        assert_eq!(rich.shown, "T");
+        assert_eq!(rich.rich.map(|r| r.shown).as_deref(), Some("T"));
         // the clipboard's html mirrors the format
         assert_eq!(text.html, format!("<a href=\"{LINK}\">{LINK}</a><br>{}", d.html()));
         assert_eq!(r(Template::Sentence, "T", None, Field::Text).html, format!("Join Google Meet: <a href=\"{LINK}\">{LINK}</a>"));

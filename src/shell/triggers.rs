@@ -9,7 +9,7 @@ use super::chrome::{self, now_ms};
 use super::storage::{self, Area};
 use super::{link_history, notices, page, signin, warm_link};
 use crate::calendar::{Making, SCOPE};
-use crate::deliver::{spaced, spaces, Miss, Notice, Probe, Trigger};
+use crate::deliver::{spaced, Miss, Notice, Probe, Trigger};
 use crate::errors::Problem;
 use crate::format::{render, DialIn, Field, Rendered};
 use crate::history::{Entry, Source};
@@ -77,10 +77,9 @@ pub async fn in_page(trigger: Trigger) {
 async fn place(destination: &Destination, rendered: &Rendered, probed: Result<Probe, Miss>) -> Notice {
     let placed = match (destination, probed) {
         (Destination::Page { tab_id: Some(tab), frame_id, nonce }, Ok(probe)) => {
-            let (before, after) = spaces(probe.around);
-            let rich = rendered.rich.as_ref().map(|html| format!("{before}{html}{after}"));
             let text = spaced(&rendered.text, probe.around);
-            page::insert(*tab, *frame_id, &text, rich.as_deref().map(|html| (html, rendered.shown.as_str())), nonce).await
+            let rich = rendered.rich.as_ref().map(|r| (spaced(&r.html, probe.around), r.shown.as_str()));
+            page::insert(*tab, *frame_id, &text, rich.as_ref().map(|(html, shown)| (html.as_str(), *shown)), nonce).await
         }
         (_, Err(miss)) => Err(miss),
         (Destination::Page { tab_id: None, .. }, Ok(_)) => Err(Miss::NoField),
