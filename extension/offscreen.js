@@ -10,12 +10,6 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (sender.id !== chrome.runtime.id || sender.url !== worker) return false;
   if (message?.type !== 'copy' || typeof message.text !== 'string' || typeof message.html !== 'string'
     || Object.keys(message).length !== 3) return false;
-  // The copy command needs a selection in this document to fire its event: select the buffer.
-  const buffer = document.getElementById('buffer');
-  buffer.value = message.text;
-  buffer.select();
-  const ok = copyByEvent(document, message.text, message.html);
-  buffer.value = '';
-  sendResponse({ ok });
+  sendResponse({ ok: copyByEvent(document, message.text, message.html) });
   return false;
 });
