@@ -131,9 +131,8 @@ function render({ settings, locked }) {
 }
 
 function valueOf(name) {
-  const cs = controls(name);
-  const c = cs.find((x) => x.type !== 'radio' || x.checked);
   if (name === 'siteRules') return readRules();
+  const c = controls(name).find((x) => x.type !== 'radio' || x.checked);
   if (!c) return undefined;
   if (c.type === 'checkbox') return c.checked;
   if (name === 'keepEvent') return c.value === 'true';

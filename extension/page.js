@@ -156,24 +156,30 @@ export async function insertText(text, nonce, deadline, html = '', shown = '') {
   const grew = () => count(value()) > before || synced();
   const doc = el.ownerDocument;
   const view = doc.defaultView;
+  // Offers `types` ({type: data}) as a paste. An editor that takes it cancels the event: the answer
+  // is then whether `took()` shows it in. `null` when nothing took it — or when the browser cannot
+  // build the offer (Firefox builds the event without the data it was given: an offer of nothing
+  // is no offer).
+  const offerPaste = async (types, took) => {
+    let paste;
+    try {
+      const data = new view.DataTransfer();
+      for (const [type, value] of Object.entries(types)) data.setData(type, value);
+      paste = new view.ClipboardEvent('paste', { bubbles: true, cancelable: true, composed: true, clipboardData: data });
+      if (!paste.clipboardData || Object.entries(types).some(([type, value]) => paste.clipboardData.getData(type) !== value)) return null;
+    } catch {
+      return null;
+    }
+    if (el.dispatchEvent(paste)) return null;
+    return (await appeared(took)) ? { ok: true, how: 'paste' } : { ok: false, reason: 'refused' };
+  };
   if (field || editContext) {
     // Code editors keep their own model behind a textarea or an EditContext (Monaco, Ace), and
     // some split typed text into several undo steps at spaces (Monaco); they take text that
     // arrives whole as a paste, and cancel it. Offer the text as one; a plain field ignores the offer (a page cannot
     // paste by event), and the text is typed below.
-    let paste = null;
-    try {
-      const data = new view.DataTransfer();
-      data.setData('text/plain', text);
-      paste = new view.ClipboardEvent('paste', { bubbles: true, cancelable: true, composed: true, clipboardData: data });
-      // Firefox builds the event without the data it was given: an offer of nothing is no offer.
-      if (!paste.clipboardData || paste.clipboardData.getData('text/plain') !== text) paste = null;
-    } catch {
-      paste = null; // a browser that cannot build one: no offer
-    }
-    if (paste && !el.dispatchEvent(paste)) {
-      return (await appeared(grew)) ? { ok: true, how: 'paste' } : { ok: false, reason: 'refused' };
-    }
+    const pasted = await offerPaste({ 'text/plain': text }, grew);
+    if (pasted) return pasted;
     if (!focused()) return { ok: false, reason: 'focusMoved' };
   }
   if (editContext) {
@@ -205,19 +211,8 @@ export async function insertText(text, nonce, deadline, html = '', shown = '') {
     // ignores the offer and takes the markup from the browser's insertHTML.
     const shownBefore = count(value(), shown);
     const took = () => count(value(), shown) > shownBefore;
-    let paste = null;
-    try {
-      const data = new view.DataTransfer();
-      data.setData('text/html', html);
-      data.setData('text/plain', text);
-      paste = new view.ClipboardEvent('paste', { bubbles: true, cancelable: true, composed: true, clipboardData: data });
-      if (!paste.clipboardData || paste.clipboardData.getData('text/html') !== html) paste = null;
-    } catch {
-      paste = null;
-    }
-    if (paste && !el.dispatchEvent(paste)) {
-      return (await appeared(took)) ? { ok: true, how: 'paste' } : { ok: false, reason: 'refused' };
-    }
+    const pasted = await offerPaste({ 'text/html': html, 'text/plain': text }, took);
+    if (pasted) return pasted;
     if (!focused()) return { ok: false, reason: 'focusMoved' };
     let done = false;
     try { done = doc.execCommand('insertHTML', false, html) && took(); } catch { done = false; }
