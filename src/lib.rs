@@ -24,6 +24,7 @@ pub mod inflight;
 pub mod link;
 pub mod messages;
 pub mod retry;
+pub mod schedule;
 pub mod settings;
 pub mod stored;
 pub mod warm;
