@@ -137,6 +137,10 @@ if base:
     # also covers the e2e fixture pages served next to the fake Google.
     scheme, host = re.match(r"^(https?)://([^/:]+)", base).groups()
     m["host_permissions"] = [f"{scheme}://{host}/*"]
+    # The Gmail-like compose fixture is served at https://mail.google.com by the e2e suite (Playwright
+    # fulfils the requests; nothing leaves the machine): this stands in for the activeTab grant a
+    # user's click gives there. Never in a production build.
+    m["host_permissions"].append("https://mail.google.com/*")
 if browser == "firefox":
     # Firefox's MV3 form: an event page instead of a service worker, a pinned add-on ID (the web
     # flow's redirect URL is derived from it), no offscreen documents (its background page has a

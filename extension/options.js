@@ -127,6 +127,8 @@ function render({ settings, locked }) {
     }
   }
   $('accessType').disabled ||= settings.source !== 'space';
+  // The restrictions are host management's: without it they mean nothing.
+  for (const name of ['chatHostsOnly', 'reactionsHostsOnly', 'presentHostsOnly', 'joinAsViewer']) $(name).disabled ||= !settings.moderation;
   $('managed-note').hidden = locked.length === 0;
 }
 

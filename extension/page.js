@@ -12,8 +12,10 @@
  * Records the focused editable element under `nonce`. Returns {ok, kind, before, after, site} — the
  * characters either side of the caret, "" at the start or end of the text or of its line, and the
  * page's host name (the top page's where the browser tells a frame) — or {ok: false, reason}.
+ * With `collapse` "end", the selection is first collapsed to its end: a meeting set up from selected
+ * text types its link after that text, not over it.
  */
-export function findTarget(nonce) {
+export function findTarget(nonce, collapse = '') {
   // The PDF viewer can be scripted, but nothing in it can be typed into: say so, not "no field".
   if (document.contentType === 'application/pdf') return { ok: false, reason: 'restricted' };
   const TEXT_INPUTS = ['text', 'search', 'url', 'email'];
@@ -40,6 +42,10 @@ export function findTarget(nonce) {
   const root = el.getRootNode();
   const selection = (root.getSelection && root.getSelection()) || el.ownerDocument.getSelection();
   const field = el.tagName === 'INPUT' || el.tagName === 'TEXTAREA';
+  if (collapse === 'end') {
+    if (field && el.selectionStart !== null) el.setSelectionRange(el.selectionEnd, el.selectionEnd);
+    else if (!field && selection && selection.rangeCount) selection.collapseToEnd();
+  }
   const editContext = !field && !el.isContentEditable ? el.editContext : null;
   const range = !field && !editContext && selection && selection.rangeCount ? selection.getRangeAt(0).cloneRange() : null;
   const targets = (globalThis.__meetlinkTargets = globalThis.__meetlinkTargets || new Map());
@@ -265,4 +271,39 @@ export async function insertText(text, nonce, deadline, html = '', shown = '') {
   const ok = count(value()) > before;
   if (ok && !field) arrivedWhole();
   return ok ? { ok: true, how } : { ok: false, reason: 'refused' };
+}
+
+/**
+ * What this frame offers a meeting: the selected text (in a field, its selected part), at most 5,000
+ * characters, and — on Gmail only — the addresses in the To and Cc rows of the compose window that
+ * holds the focus (each recipient chip names its address in `data-hovercard-id`, or `email` in
+ * older layouts). Returns {selection, recipients}; the worker checks every address.
+ */
+export function gatherPeople() {
+  const MAX_TEXT = 5000;
+  const MAX_PEOPLE = 50;
+  let active = document.activeElement;
+  while (active && active.shadowRoot && active.shadowRoot.activeElement) active = active.shadowRoot.activeElement;
+  let selection = '';
+  if (active && (active.tagName === 'TEXTAREA' || active.tagName === 'INPUT') && typeof active.selectionStart === 'number') {
+    selection = active.value.slice(active.selectionStart, active.selectionEnd);
+  } else {
+    selection = String(document.getSelection() || '');
+  }
+  const recipients = [];
+  if (location.hostname === 'mail.google.com') {
+    // The compose window around the focus: the nearest ancestor with a To row (Gmail may have
+    // several compose windows open); with no focus in one, the first on the page.
+    let compose = active && active !== document.body ? active : null;
+    while (compose && !compose.querySelector('[name="to"]')) compose = compose.parentElement;
+    compose = compose || document;
+    for (const row of ['to', 'cc']) {
+      const chips = compose.querySelectorAll(`[name="${row}"] [role="option"][data-hovercard-id], [name="${row}"] [email]`);
+      for (const chip of chips) {
+        const address = chip.getAttribute('data-hovercard-id') || chip.getAttribute('email') || '';
+        if (recipients.length < MAX_PEOPLE && typeof address === 'string') recipients.push(address.slice(0, 320));
+      }
+    }
+  }
+  return { selection: selection.slice(0, MAX_TEXT), recipients };
 }

@@ -237,3 +237,14 @@ if (state?.configured === false) {
 $('create').focus();
 // Open -> ready (the account shown, the button focused), for `./build.sh bench`.
 performance.mark('meetlink-popup-ready');
+
+// "Invite…" / "Schedule…": the confirmation window for the page the popup was opened on (its
+// selection, its compose recipients); this popup's work is done once it is open.
+for (const kind of ['invite', 'schedule']) {
+  $(kind).addEventListener('click', async () => {
+    const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
+    const answer = await ask('openMeeting', { kind, tabId: tab?.id ?? null });
+    if (answer?.type === 'done') window.close();
+    else showProblem(answer?.problem || 'unexpected');
+  });
+}

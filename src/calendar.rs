@@ -3,7 +3,7 @@
 use crate::ids::ActionIds;
 use crate::format::DialIn;
 use crate::link::MeetLink;
-use crate::settings::{AccessType, LinkSource, Settings};
+use crate::settings::{AccessType, EntryPointAccess, LinkSource, Settings, SpacePreset};
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -15,6 +15,19 @@ pub const SCOPE: &str = "https://www.googleapis.com/auth/calendar.events.owned";
 /// The scope for the "Meet space" link source (`spaces.create`, google-apis.md §2): asked for only
 /// when the user picks that source.
 pub const MEET_SCOPE: &str = "https://www.googleapis.com/auth/meetings.space.created";
+
+/// Who gets e-mail about an event with guests (`events.insert` `sendUpdates`, google-apis.md §1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SendUpdates {
+    /// Every guest.
+    All,
+    /// Guests outside the user's organisation only.
+    ExternalOnly,
+    /// Nobody (the guests still see the event in their calendars).
+    #[default]
+    None,
+}
 
 /// What the user (or the defaults) want of the placeholder event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +42,12 @@ pub struct EventSpec {
     pub duration_min: u32,
     /// A real event that stays in the calendar (busy), not a placeholder deleted after the link.
     pub keep: bool,
+    /// Guests' e-mail addresses (an invite). An event with guests is never deleted.
+    pub attendees: Vec<String>,
+    /// Who gets e-mail about it.
+    pub send_updates: SendUpdates,
+    /// A meeting the user set up (invite, schedule): the calendar's default reminders, not none.
+    pub reminders: bool,
 }
 
 impl EventSpec {
@@ -45,7 +64,16 @@ impl EventSpec {
             start_ms: now_ms,
             duration_min: settings.duration_minutes,
             keep: settings.keep_event,
+            attendees: Vec::new(),
+            send_updates: SendUpdates::None,
+            reminders: false,
         }
+    }
+
+    /// True when the event stays in the calendar: the user asked for it, or it has guests (who
+    /// were invited to it).
+    pub fn kept(&self) -> bool {
+        self.keep || !self.attendees.is_empty()
     }
 }
 
@@ -54,8 +82,8 @@ impl EventSpec {
 pub enum Making {
     /// A Calendar event with a Meet conference.
     Event(EventSpec),
-    /// A Meet space with this access type.
-    Space(AccessType),
+    /// A Meet space with these settings.
+    Space(SpacePreset),
 }
 
 /// The OAuth scope a link source needs.
@@ -71,7 +99,7 @@ impl Making {
     pub fn from(settings: &Settings, time_zone: &str, now_ms: u64) -> Self {
         match settings.source {
             LinkSource::Calendar => Making::Event(EventSpec::new(settings, time_zone, now_ms)),
-            LinkSource::Space => Making::Space(settings.access_type),
+            LinkSource::Space => Making::Space(settings.space_preset()),
         }
     }
 
@@ -97,19 +125,167 @@ impl Making {
     }
 }
 
-/// `spaces.create` body: a `Space` with only its access type set.
+/// `spaces.create` body: a `Space` with its config.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NewSpace {
     /// `SpaceConfig`.
     pub config: SpaceConfig,
+    /// The config asks for more than an access type (not sent).
+    #[serde(skip)]
+    pub asks_more: bool,
 }
 
-/// `SpaceConfig` (only what MeetLink sets).
+impl NewSpace {
+    /// The create body for `preset`.
+    pub fn new(preset: &SpacePreset) -> Self {
+        NewSpace { config: SpaceConfig::from(preset), asks_more: preset.asks_more() }
+    }
+}
+
+/// `ON` | `OFF`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum OnOff {
+    /// On.
+    On,
+    /// Off.
+    Off,
+}
+
+impl From<bool> for OnOff {
+    fn from(on: bool) -> Self {
+        if on {
+            OnOff::On
+        } else {
+            OnOff::Off
+        }
+    }
+}
+
+/// `HOSTS_ONLY` | `NO_RESTRICTION`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Restriction {
+    /// Only hosts.
+    HostsOnly,
+    /// Everyone.
+    NoRestriction,
+}
+
+impl From<bool> for Restriction {
+    fn from(hosts_only: bool) -> Self {
+        if hosts_only {
+            Restriction::HostsOnly
+        } else {
+            Restriction::NoRestriction
+        }
+    }
+}
+
+/// `SpaceConfig` (only what MeetLink sets). What is at Google's default is left out, so a plain
+/// space asks nothing of the account's edition.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SpaceConfig {
     /// `OPEN` | `TRUSTED` | `RESTRICTED`.
     pub access_type: AccessType,
+    /// `CREATOR_APP_ONLY` (sent only then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry_point_access: Option<EntryPointAccess>,
+    /// `ON` (sent only then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moderation: Option<OnOff>,
+    /// With moderation on: all four, as set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moderation_restrictions: Option<ModerationRestrictions>,
+    /// The automatic artifacts that are on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub artifact_config: Option<ArtifactConfig>,
+}
+
+/// `SpaceConfig.moderationRestrictions`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModerationRestrictions {
+    /// Who may chat.
+    pub chat_restriction: Restriction,
+    /// Who may react.
+    pub reaction_restriction: Restriction,
+    /// Who may present.
+    pub present_restriction: Restriction,
+    /// People join as viewers.
+    pub default_join_as_viewer_type: OnOff,
+}
+
+/// `SpaceConfig.artifactConfig`: only the generations that are on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArtifactConfig {
+    /// `{autoRecordingGeneration: ON}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recording_config: Option<RecordingConfig>,
+    /// `{autoTranscriptionGeneration: ON}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcription_config: Option<TranscriptionConfig>,
+    /// `{autoSmartNotesGeneration: ON}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smart_notes_config: Option<SmartNotesConfig>,
+}
+
+/// `RecordingConfig`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordingConfig {
+    /// `ON`.
+    pub auto_recording_generation: OnOff,
+}
+
+/// `TranscriptionConfig`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TranscriptionConfig {
+    /// `ON`.
+    pub auto_transcription_generation: OnOff,
+}
+
+/// `SmartNotesConfig`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SmartNotesConfig {
+    /// `ON`.
+    pub auto_smart_notes_generation: OnOff,
+}
+
+impl From<&SpacePreset> for SpaceConfig {
+    fn from(p: &SpacePreset) -> Self {
+        let on = |yes: bool| yes.then_some(OnOff::On);
+        let artifacts = ArtifactConfig {
+            recording_config: on(p.auto_recording).map(|g| RecordingConfig { auto_recording_generation: g }),
+            transcription_config: on(p.auto_transcription).map(|g| TranscriptionConfig { auto_transcription_generation: g }),
+            smart_notes_config: on(p.auto_smart_notes).map(|g| SmartNotesConfig { auto_smart_notes_generation: g }),
+        };
+        let any_artifact = p.auto_recording || p.auto_transcription || p.auto_smart_notes;
+        SpaceConfig {
+            access_type: p.access_type,
+            entry_point_access: (p.entry_point_access != EntryPointAccess::All).then_some(p.entry_point_access),
+            moderation: on(p.moderation),
+            moderation_restrictions: p.moderation.then(|| ModerationRestrictions {
+                chat_restriction: p.chat_hosts_only.into(),
+                reaction_restriction: p.reactions_hosts_only.into(),
+                present_restriction: p.present_hosts_only.into(),
+                default_join_as_viewer_type: p.join_as_viewer.into(),
+            }),
+            artifact_config: any_artifact.then_some(artifacts),
+        }
+    }
+}
+
+impl SpacePreset {
+    /// True when it asks for more than an access type (what an edition or an administrator may refuse).
+    pub fn asks_more(&self) -> bool {
+        let plain = SpacePreset { access_type: self.access_type, ..SpacePreset::default() };
+        *self != plain
+    }
 }
 
 /// `events.insert` body.
@@ -126,10 +302,21 @@ pub struct NewEvent {
     pub end: EventTime,
     /// `transparent`: a placeholder must not mark the user busy; a kept event does (`opaque`).
     pub transparency: &'static str,
-    /// No reminders for a placeholder.
-    pub reminders: Reminders,
+    /// No reminders for a placeholder; a meeting the user set up keeps the calendar's (absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reminders: Option<Reminders>,
+    /// The guests (an invite).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attendees: Vec<Attendee>,
     /// The Meet create request.
     pub conference_data: NewConference,
+}
+
+/// `EventAttendee`: only the address is set; Google fills in the rest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attendee {
+    /// The guest's e-mail address.
+    pub email: String,
 }
 
 /// `EventDateTime` with a UTC `dateTime` and the user's zone.
@@ -187,8 +374,9 @@ impl NewEvent {
             summary: spec.title.clone(),
             start: at(spec.start_ms),
             end: at(spec.start_ms + u64::from(spec.duration_min.max(1)) * 60_000),
-            transparency: if spec.keep { "opaque" } else { "transparent" },
-            reminders: Reminders { use_default: false, overrides: [] },
+            transparency: if spec.kept() { "opaque" } else { "transparent" },
+            reminders: (!spec.reminders).then_some(Reminders { use_default: false, overrides: [] }),
+            attendees: spec.attendees.iter().map(|email| Attendee { email: email.clone() }).collect(),
             conference_data: NewConference {
                 create_request: CreateRequest {
                     request_id: ids.request_id.clone(),

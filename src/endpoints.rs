@@ -3,6 +3,8 @@
 //! path, so the same code talks to `tests/fake_google` or anyone's stand-in. A production build never
 //! contains a test URL: the variable is read by `option_env!`, not at run time.
 
+use crate::calendar::SendUpdates;
+
 /// Every Google endpoint MeetLink talks to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoints {
@@ -56,9 +58,9 @@ impl Endpoints {
 
     /// `events.insert` on the primary calendar. `conferenceDataVersion=1` is what makes Google honour
     /// `conferenceData.createRequest` (google-apis.md §1.1: with 0 it is dropped silently);
-    /// `sendUpdates=none` because nobody is invited to a placeholder.
-    pub fn insert_event(&self) -> String {
-        format!("{}/calendars/primary/events?conferenceDataVersion=1&sendUpdates=none", self.calendar)
+    /// `sendUpdates`: `none` for a placeholder (nobody is invited); an invite's, as the user chose.
+    pub fn insert_event(&self, send_updates: SendUpdates) -> String {
+        format!("{}/calendars/primary/events?conferenceDataVersion=1&sendUpdates={}", self.calendar, crate::wire_name(send_updates))
     }
 
     /// `spaces.create` (Meet REST API v2).
@@ -87,15 +89,17 @@ mod tests {
         assert_eq!(e.revoke, "http://127.0.0.1:7357/revoke");
         assert_eq!(e.tokeninfo, "http://127.0.0.1:7357/tokeninfo");
         assert_eq!(
-            e.insert_event(),
+            e.insert_event(SendUpdates::None),
             "http://127.0.0.1:7357/calendar/v3/calendars/primary/events?conferenceDataVersion=1&sendUpdates=none"
         );
+        assert!(e.insert_event(SendUpdates::ExternalOnly).ends_with("&sendUpdates=externalOnly"));
+        assert!(e.insert_event(SendUpdates::All).ends_with("&sendUpdates=all"));
     }
 
     #[test]
     fn production_is_google() {
         let e = Endpoints::production();
-        assert!(e.insert_event().starts_with("https://www.googleapis.com/calendar/v3/calendars/primary/events?"));
+        assert!(e.insert_event(SendUpdates::None).starts_with("https://www.googleapis.com/calendar/v3/calendars/primary/events?"));
         assert_eq!(e.event("abc12"), "https://www.googleapis.com/calendar/v3/calendars/primary/events/abc12");
     }
 }

@@ -54,6 +54,12 @@ pub enum Problem {
     Redirected,
     /// The worker was stopped mid-action and the action could not be finished afterwards.
     Interrupted,
+    /// Meet refused a space with the presets set in the options (moderation, automatic recording,
+    /// transcription or notes, app-only entry): the account's edition or its administrator does not
+    /// allow them.
+    MeetSettingsRefused,
+    /// The meeting to confirm was made already (another click) or waited too long.
+    DraftGone,
     /// Anything else — a bug on our side or an answer we do not understand.
     Unexpected,
 }

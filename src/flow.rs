@@ -15,7 +15,7 @@
 //! * whenever an insert may have landed and no link comes of it, the event is named for cleanup,
 //!   so no placeholder is left behind.
 
-use crate::calendar::{Conference, Event, Making, NewEvent, NewSpace, SpaceConfig};
+use crate::calendar::{Conference, Event, Making, NewEvent, NewSpace, SendUpdates};
 use crate::endpoints::Endpoints;
 use crate::errors::{classify, retry_after_ms, ApiError, ErrorEnvelope, Problem};
 use crate::ids::ActionIds;
@@ -175,6 +175,7 @@ pub struct CreateFlow {
     endpoints: Endpoints,
     making: Payload,
     keep: bool,
+    send_updates: SendUpdates,
     phase: Phase,
     started_ms: u64,
     retries: u32,
@@ -192,9 +193,13 @@ impl CreateFlow {
             endpoints,
             making: match making {
                 Making::Event(spec) => Payload::Event(Box::new(NewEvent::new(ids, spec))),
-                Making::Space(access_type) => Payload::Space(NewSpace { config: SpaceConfig { access_type: *access_type } }),
+                Making::Space(preset) => Payload::Space(NewSpace::new(preset)),
             },
-            keep: matches!(making, Making::Event(spec) if spec.keep),
+            keep: matches!(making, Making::Event(spec) if spec.kept()),
+            send_updates: match making {
+                Making::Event(spec) => spec.send_updates,
+                Making::Space(_) => SendUpdates::None,
+            },
             phase: Phase::Insert,
             started_ms: now_ms,
             retries: 0,
@@ -220,7 +225,7 @@ impl CreateFlow {
         let body = Some(self.making.clone());
         match (self.phase, self.event_id()) {
             (Phase::Get, Some(id)) => HttpRequest { method: Method::Get, url: self.endpoints.event(id), body: None },
-            (_, Some(_)) => HttpRequest { method: Method::Post, url: self.endpoints.insert_event(), body },
+            (_, Some(_)) => HttpRequest { method: Method::Post, url: self.endpoints.insert_event(self.send_updates), body },
             (_, None) => HttpRequest { method: Method::Post, url: self.endpoints.spaces(), body },
         }
     }
@@ -228,8 +233,10 @@ impl CreateFlow {
     /// Ends the action with `problem` (used by the shell when it cannot go on, e.g. token renewal
     /// failed), naming the event for cleanup if it may exist — a kept event too: without its link
     /// it is of no use. (A Meet space has no event, and no API deletes a space.)
+    /// An event with guests is never deleted: they were invited (and a delete would e-mail them).
     pub fn fail(&self, problem: Problem) -> Step {
-        Step::Fail { problem, cleanup: self.event_id().filter(|_| self.may_exist).map(str::to_owned) }
+        let invited = matches!(&self.making, Payload::Event(e) if !e.attendees.is_empty());
+        Step::Fail { problem, cleanup: self.event_id().filter(|_| self.may_exist && !invited).map(str::to_owned) }
     }
 
     /// Backs off and sends again, or ends with `exhausted`. `made_nothing`: the answer says the
@@ -333,6 +340,13 @@ impl CreateFlow {
                     ApiError::NotFound if !insert => self.retry(Problem::Unexpected, false, None, now_ms, jitter),
                     ApiError::NotFound => self.fail(Problem::NoCalendarAccess),
                     ApiError::Gone => self.fail(Problem::ConferenceFailed),
+                    // A space that asks for presets (moderation, automatic recording…) refused as not
+                    // allowed or not valid: the edition or an administrator does not allow them.
+                    ApiError::Fatal(Problem::NoCalendarAccess | Problem::Unexpected)
+                        if matches!(&self.making, Payload::Space(s) if s.asks_more) && matches!(status, 400 | 403) =>
+                    {
+                        self.fail(Problem::MeetSettingsRefused)
+                    }
                     ApiError::Fatal(p) => self.fail(p),
                 }
             }
@@ -513,7 +527,7 @@ mod tests {
 
     #[test]
     fn kept_events_and_meet_spaces() {
-        use crate::settings::{AccessType, Settings};
+        use crate::settings::{AccessType, Settings, SpacePreset};
         let keep = Settings { keep_event: true, title: "Stand-up".into(), duration_minutes: 45, ..Settings::default() };
         let (mut flow, Step::Send(insert)) = start_making(Making::Event(EventSpec::new(&keep, "Asia/Tokyo", 0))) else { panic!() };
         let Some(Payload::Event(body)) = insert.body else { panic!() };
@@ -526,25 +540,84 @@ mod tests {
 
         let space = |v| Reply::Http { status: 200, retry_after: None, body: Body::Event(Box::new(serde_json::from_value(v).unwrap())) };
         let good = space(json!({"name": "spaces/jQCFfuBOdN5z", "meetingUri": LINK, "meetingCode": "abc-defg-hij", "config": {"accessType": "OPEN"}}));
-        let (mut flow, Step::Send(create)) = start_making(Making::Space(AccessType::Open)) else { panic!() };
+        let (mut flow, Step::Send(create)) = start_making(Making::Space(SpacePreset { access_type: AccessType::Open, ..SpacePreset::default() })) else { panic!() };
         assert_eq!(create.url, "http://fake/v2/spaces");
         assert_eq!(serde_json::to_value(&create.body).unwrap(), json!({"config": {"accessType": "OPEN"}}));
         assert_eq!(flow.event_id(), None);
         assert_eq!(show(&flow.on_reply(err(503, "backendError"), 0, 0.0)), "wait 500 POST");
         assert_eq!(show(&flow.on_reply(err(401, "authError"), 0, 0.0)), "renew POST");
         assert_eq!(show(&flow.on_reply(good, 0, 0.0)), "done abc-defg-hij kept", "a space has no placeholder");
-        let (flow, _) = start_making(Making::Space(AccessType::Restricted));
+        let (flow, _) = start_making(Making::Space(SpacePreset { access_type: AccessType::Restricted, ..SpacePreset::default() }));
         assert_eq!(flow.fail(Problem::Offline), Step::Fail { problem: Problem::Offline, cleanup: None }, "no event to clean");
-        let (mut flow, _) = start_making(Making::Space(AccessType::Trusted));
+        let (mut flow, _) = start_making(Making::Space(SpacePreset::default()));
         let evil = space(json!({"name": "spaces/x", "meetingUri": "https://evil.example/abc-defg-hij"}));
         assert_eq!(show(&flow.on_reply(evil, 0, 0.0)), "fail InvalidLink");
+    }
+
+    #[test]
+    fn invites_and_space_presets() {
+        use crate::calendar::SendUpdates;
+        use crate::settings::{AccessType, EntryPointAccess, SpacePreset};
+        // An invite: its guests in the body, who is e-mailed in the URL, the calendar's reminders,
+        // busy; and never cleaned up, even when its link could not be read.
+        let spec = EventSpec {
+            attendees: vec!["ana@example.com".into(), "bo@example.org".into()],
+            send_updates: SendUpdates::ExternalOnly,
+            reminders: true,
+            keep: true,
+            ..EventSpec::placeholder("Europe/Berlin", 0)
+        };
+        let (mut flow, Step::Send(insert)) = start_making(Making::Event(spec)) else { panic!() };
+        assert!(insert.url.ends_with("?conferenceDataVersion=1&sendUpdates=externalOnly"), "{}", insert.url);
+        let body = serde_json::to_value(&insert.body).unwrap();
+        assert_eq!(body["attendees"], json!([{"email": "ana@example.com"}, {"email": "bo@example.org"}]));
+        assert_eq!((body.get("reminders"), &body["transparency"]), (None, &json!("opaque")));
+        assert_eq!(show(&flow.on_reply(pending(), 0, 0.0)), "wait 250 GET");
+        assert_eq!(flow.fail(Problem::Offline), Step::Fail { problem: Problem::Offline, cleanup: None }, "guests were invited: never deleted");
+        assert_eq!(show(&flow.on_reply(ok(), 0, 0.0)), "done abc-defg-hij kept");
+        // A placeholder has no attendees key and no reminders.
+        let (_, Step::Send(plain)) = start() else { panic!() };
+        let plain = serde_json::to_value(&plain.body).unwrap();
+        assert_eq!((plain.get("attendees"), &plain["reminders"]), (None, &json!({"useDefault": false, "overrides": []})));
+
+        // Presets: what is on is sent, what is at Google's default is not.
+        let every = SpacePreset {
+            access_type: AccessType::Restricted,
+            entry_point_access: EntryPointAccess::CreatorAppOnly,
+            moderation: true,
+            chat_hosts_only: true,
+            reactions_hosts_only: false,
+            present_hosts_only: true,
+            join_as_viewer: true,
+            auto_recording: true,
+            auto_transcription: false,
+            auto_smart_notes: true,
+        };
+        let (_, Step::Send(create)) = start_making(Making::Space(every)) else { panic!() };
+        assert_eq!(serde_json::to_value(&create.body).unwrap(), json!({"config": {
+            "accessType": "RESTRICTED", "entryPointAccess": "CREATOR_APP_ONLY", "moderation": "ON",
+            "moderationRestrictions": {"chatRestriction": "HOSTS_ONLY", "reactionRestriction": "NO_RESTRICTION",
+                "presentRestriction": "HOSTS_ONLY", "defaultJoinAsViewerType": "ON"},
+            "artifactConfig": {"recordingConfig": {"autoRecordingGeneration": "ON"}, "smartNotesConfig": {"autoSmartNotesGeneration": "ON"}}}}));
+        // Restrictions without moderation mean nothing: not sent.
+        let loose = SpacePreset { chat_hosts_only: true, ..SpacePreset::default() };
+        let (_, Step::Send(create)) = start_making(Making::Space(loose)) else { panic!() };
+        assert_eq!(serde_json::to_value(&create.body).unwrap(), json!({"config": {"accessType": "TRUSTED"}}));
+        // Refused presets say so; a plain space refused is what it was.
+        let refusal = |status, code: &str| Reply::Http { status, retry_after: None, body: Body::Error(serde_json::from_value(json!({"error": {"code": status, "status": code, "message": "x"}})).unwrap()) };
+        for (status, code) in [(400, "INVALID_ARGUMENT"), (403, "PERMISSION_DENIED")] {
+            let (mut flow, _) = start_making(Making::Space(every));
+            assert_eq!(show(&flow.on_reply(refusal(status, code), 0, 0.0)), "fail MeetSettingsRefused", "{status}");
+        }
+        let (mut flow, _) = start_making(Making::Space(SpacePreset::default()));
+        assert_eq!(show(&flow.on_reply(refusal(403, "PERMISSION_DENIED"), 0, 0.0)), "fail NoCalendarAccess");
     }
 
     /// A space's create has no idempotency key: it is sent again only where the first provably
     /// made nothing.
     #[test]
     fn a_space_is_asked_for_again_only_when_none_was_made() {
-        use crate::settings::AccessType;
+        use crate::settings::{AccessType, SpacePreset};
         let unreadable = |status| Reply::Http { status, retry_after: None, body: Body::Unreadable };
         let table: Vec<(&str, Reply, &str)> = vec![
             ("503: not carried out", err(503, "backendError"), "wait 500 POST"),
@@ -562,7 +635,7 @@ mod tests {
             ("redirect", Reply::Redirect, "fail Redirected"),
         ];
         for (name, reply, want) in table {
-            let (mut flow, _) = start_making(Making::Space(AccessType::Open));
+            let (mut flow, _) = start_making(Making::Space(SpacePreset { access_type: AccessType::Open, ..SpacePreset::default() }));
             assert_eq!(show(&flow.on_reply(reply, 0, 0.0)), want, "{name}");
         }
     }

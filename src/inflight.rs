@@ -4,9 +4,9 @@
 //! up and finds a record it is not running itself resumes it: the same client id is inserted again
 //! (409 → GET if the first insert landed), so the resumed action can never make a second event.
 
-use crate::calendar::{EventSpec, Making};
+use crate::calendar::{EventSpec, Making, SendUpdates};
 use crate::ids::ActionIds;
-use crate::settings::AccessType;
+use crate::settings::SpacePreset;
 use serde::{Deserialize, Serialize};
 
 /// Storage key prefix: one key per action, so concurrent actions never overwrite each other.
@@ -55,9 +55,18 @@ pub struct Inflight {
     /// The event is kept, not deleted after the link.
     #[serde(default)]
     pub keep: bool,
-    /// A Meet space with this access type instead of an event.
+    /// The guests (an invite): the event is kept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attendees: Vec<String>,
+    /// Who gets e-mail about it.
+    #[serde(default)]
+    pub send_updates: SendUpdates,
+    /// The calendar's default reminders (a meeting the user set up).
+    #[serde(default)]
+    pub reminders: bool,
+    /// A Meet space with these settings instead of an event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub space: Option<AccessType>,
+    pub space: Option<SpacePreset>,
     /// Where the link goes.
     pub destination: Destination,
     /// When the action began.
@@ -84,7 +93,7 @@ impl Inflight {
     pub fn new(ids: &ActionIds, making: &Making, destination: Destination, now_ms: u64) -> Self {
         let (spec, space) = match making {
             Making::Event(spec) => (spec.clone(), None),
-            Making::Space(access) => (EventSpec::placeholder("UTC", now_ms), Some(*access)),
+            Making::Space(preset) => (EventSpec::placeholder("UTC", now_ms), Some(*preset)),
         };
         Inflight {
             event_id: ids.event_id.clone(),
@@ -94,6 +103,9 @@ impl Inflight {
             start_ms: spec.start_ms,
             duration_min: spec.duration_min,
             keep: spec.keep,
+            attendees: spec.attendees,
+            send_updates: spec.send_updates,
+            reminders: spec.reminders,
             space,
             destination,
             started_ms: now_ms,
@@ -114,20 +126,24 @@ impl Inflight {
     /// What the action makes, exactly as first specified (same start and end on every attempt).
     pub fn making(&self) -> Making {
         match self.space {
-            Some(access) => Making::Space(access),
+            Some(preset) => Making::Space(preset),
             None => Making::Event(EventSpec {
                 title: self.title.clone(),
                 time_zone: self.time_zone.clone(),
                 start_ms: self.start_ms,
                 duration_min: self.duration_min,
                 keep: self.keep,
+                attendees: self.attendees.clone(),
+                send_updates: self.send_updates,
+                reminders: self.reminders,
             }),
         }
     }
 
-    /// The event to delete when the action is given up (a space has none).
+    /// The event to delete when the action is given up (a space has none). An event with guests
+    /// is never deleted: they were invited to it (and deleting would e-mail them a cancellation).
     pub fn event_to_clean(&self) -> Option<&str> {
-        self.space.is_none().then_some(self.event_id.as_str())
+        (self.space.is_none() && self.attendees.is_empty()).then_some(self.event_id.as_str())
     }
 
     /// Decides what to do with this record when it is found orphaned.
@@ -146,6 +162,7 @@ impl Inflight {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::AccessType;
     use serde_json::json;
 
     fn record(destination: Destination) -> Inflight {
@@ -173,9 +190,15 @@ mod tests {
         assert_eq!(r.key(), "inflight.abcdef0123");
         assert_eq!(r.event_to_clean(), Some("abcdef0123"));
         let ids = r.ids();
-        let space = Inflight::new(&ids, &Making::Space(AccessType::Open), Destination::Popup {}, 5000);
+        let preset = SpacePreset { access_type: AccessType::Open, moderation: true, auto_recording: true, ..SpacePreset::default() };
+        let space = Inflight::new(&ids, &Making::Space(preset), Destination::Popup {}, 5000);
         let back: Inflight = serde_json::from_value(serde_json::to_value(&space).unwrap()).unwrap();
-        assert_eq!((back.making(), back.event_to_clean()), (Making::Space(AccessType::Open), None));
+        assert_eq!((back.making(), back.event_to_clean()), (Making::Space(preset), None));
+        // An invite resumes with its guests and who is e-mailed, and is never cleaned up.
+        let spec = EventSpec { attendees: vec!["a@example.com".into()], send_updates: SendUpdates::ExternalOnly, reminders: true, keep: true, ..EventSpec::placeholder("UTC", 1000) };
+        let invite = Inflight::new(&ids, &Making::Event(spec.clone()), Destination::Popup {}, 5000);
+        let back: Inflight = serde_json::from_value(serde_json::to_value(&invite).unwrap()).unwrap();
+        assert_eq!((back.making(), back.event_to_clean()), (Making::Event(spec), None));
     }
 
     #[test]

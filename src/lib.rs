@@ -22,6 +22,7 @@ pub mod history;
 pub mod ids;
 pub mod inflight;
 pub mod link;
+pub mod meeting;
 pub mod messages;
 pub mod retry;
 pub mod schedule;

@@ -6,6 +6,7 @@ use crate::auth::Account;
 use crate::errors::Problem;
 use crate::format::DialIn;
 use crate::link::MeetLink;
+use crate::meeting::{Confirmed, Draft, Invalid, Kind};
 use crate::settings::{Choices, Settings};
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +41,29 @@ pub enum Request {
     Clip {
         /// Its URL.
         url: String,
+    },
+    /// The popup's "Invite…" / "Schedule…": the confirmation page for the active tab.
+    OpenMeeting {
+        /// Which.
+        kind: Kind,
+        /// The popup's active tab (the popup's click granted `activeTab` on it).
+        #[serde(rename = "tabId")]
+        tab_id: Option<i32>,
+    },
+    /// The confirmation page: the draft it shows.
+    GetDraft {
+        /// The draft's id (the page's URL fragment).
+        id: String,
+    },
+    /// The confirmation page's "Create": make the meeting, type its link.
+    ConfirmMeeting {
+        /// What to make.
+        meeting: Confirmed,
+    },
+    /// The confirmation page's "Cancel": forget the draft.
+    CancelMeeting {
+        /// The draft's id.
+        id: String,
     },
 }
 
@@ -102,6 +126,30 @@ pub enum Response {
     Clip {
         /// Both types.
         clip: Clip,
+    },
+    /// A draft for the confirmation page.
+    Draft {
+        /// The draft.
+        draft: Draft,
+        /// The user's time zone (IANA name).
+        zone: String,
+        /// The start as `<input type=datetime-local>` reads it, in that zone.
+        #[serde(rename = "startLocal")]
+        start_local: Option<String>,
+    },
+    /// A meeting was made.
+    Meeting {
+        /// Its link.
+        link: MeetLink,
+        /// The link was typed into the page (else it was copied).
+        typed: bool,
+        /// What Copy writes.
+        clip: Clip,
+    },
+    /// The confirmation was not taken; the draft is kept for the user to correct.
+    Invalid {
+        /// Why.
+        invalid: Invalid,
     },
     /// The action failed; `problem` names the message to show.
     Failed {
@@ -264,6 +312,8 @@ mod tests {
         let settings = serde_json::to_value(&Response::Settings { settings: Settings::default(), locked: vec!["title"] }).unwrap();
         assert_eq!(settings, json!({"type": "settings", "locked": ["title"], "settings": {"title": "Google Meet", "durationMinutes": 30,
             "keepEvent": false, "source": "calendar", "accessType": "TRUSTED", "template": "url", "notifications": true, "warmLink": true,
-            "dialIn": false, "siteRules": [{"site": "github.com", "format": "markdown"}, {"site": "mail.google.com", "format": "rich"}]}}));
+            "dialIn": false, "siteRules": [{"site": "github.com", "format": "markdown"}, {"site": "mail.google.com", "format": "rich"}],
+            "entryPointAccess": "ALL", "moderation": false, "chatHostsOnly": false, "reactionsHostsOnly": false, "presentHostsOnly": false,
+            "joinAsViewer": false, "autoRecording": false, "autoTranscription": false, "autoSmartNotes": false}}));
     }
 }

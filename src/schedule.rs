@@ -12,7 +12,7 @@
 //! taking the earlier of the two in an autumn fold (Google Calendar and `Date` do the same; the
 //! confirmation shows the offset).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::{Date, Duration, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset, Weekday};
 
 /// Longest selection read, in characters: a date is a phrase, not a page.
@@ -48,7 +48,7 @@ impl When {
 }
 
 /// Why a phrase was not taken. Each has a message that says what to write instead.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Refusal {
     /// No date or time in it.

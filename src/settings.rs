@@ -38,6 +38,55 @@ pub enum AccessType {
     Restricted,
 }
 
+/// Which entry points may join a Meet space (`SpaceConfig.entryPointAccess`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EntryPointAccess {
+    /// Every way in: the link, Calendar, the apps (Google's default).
+    #[default]
+    All,
+    /// Only the apps of the Cloud project that created the space (Meet SDK apps): people cannot join
+    /// from the link itself.
+    CreatorAppOnly,
+}
+
+/// What a new Meet space is created with (google-apis.md §3, `SpaceConfig`): the access type and
+/// the presets. Off/`ALL` is Google's default and is not sent; what is on needs a Workspace edition
+/// and an administrator that allow it (the options page says so).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SpacePreset {
+    /// Who joins without knocking.
+    pub access_type: AccessType,
+    /// Which entry points may join.
+    #[serde(default)]
+    pub entry_point_access: EntryPointAccess,
+    /// Host management on (`moderation: ON`); the restrictions below apply only with it.
+    #[serde(default)]
+    pub moderation: bool,
+    /// Only hosts may chat.
+    #[serde(default)]
+    pub chat_hosts_only: bool,
+    /// Only hosts may send reactions.
+    #[serde(default)]
+    pub reactions_hosts_only: bool,
+    /// Only hosts may present.
+    #[serde(default)]
+    pub present_hosts_only: bool,
+    /// People join as viewers (`defaultJoinAsViewerType: ON`).
+    #[serde(default)]
+    pub join_as_viewer: bool,
+    /// Record every meeting automatically.
+    #[serde(default)]
+    pub auto_recording: bool,
+    /// Transcribe every meeting automatically.
+    #[serde(default)]
+    pub auto_transcription: bool,
+    /// Take notes with Gemini automatically.
+    #[serde(default)]
+    pub auto_smart_notes: bool,
+}
+
 /// The settings an action uses, every one resolved; written under the names in [`NAMES`] (a test
 /// keeps the two equal).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -63,6 +112,24 @@ pub struct Settings {
     pub dial_in: bool,
     /// Per-site formats: the rule with the longest matching site wins over `template`/`dial_in`.
     pub site_rules: Vec<SiteRule>,
+    /// See [`SpacePreset::entry_point_access`].
+    pub entry_point_access: EntryPointAccess,
+    /// See [`SpacePreset::moderation`].
+    pub moderation: bool,
+    /// See [`SpacePreset::chat_hosts_only`].
+    pub chat_hosts_only: bool,
+    /// See [`SpacePreset::reactions_hosts_only`].
+    pub reactions_hosts_only: bool,
+    /// See [`SpacePreset::present_hosts_only`].
+    pub present_hosts_only: bool,
+    /// See [`SpacePreset::join_as_viewer`].
+    pub join_as_viewer: bool,
+    /// See [`SpacePreset::auto_recording`].
+    pub auto_recording: bool,
+    /// See [`SpacePreset::auto_transcription`].
+    pub auto_transcription: bool,
+    /// See [`SpacePreset::auto_smart_notes`].
+    pub auto_smart_notes: bool,
 }
 
 /// A format for the pages of one site: `site` is a host name (`github.com`), matching that host
@@ -116,6 +183,22 @@ fn clean_rules(rules: &[SiteRule]) -> Vec<SiteRule> {
 }
 
 impl Settings {
+    /// What a new Meet space is created with.
+    pub fn space_preset(&self) -> SpacePreset {
+        SpacePreset {
+            access_type: self.access_type,
+            entry_point_access: self.entry_point_access,
+            moderation: self.moderation,
+            chat_hosts_only: self.chat_hosts_only,
+            reactions_hosts_only: self.reactions_hosts_only,
+            present_hosts_only: self.present_hosts_only,
+            join_as_viewer: self.join_as_viewer,
+            auto_recording: self.auto_recording,
+            auto_transcription: self.auto_transcription,
+            auto_smart_notes: self.auto_smart_notes,
+        }
+    }
+
     /// The format and whether to add dial-in numbers on a page of `host` (none: not a page, or its
     /// host is not known): the longest matching site rule's, else the general settings.
     pub fn format_for(&self, host: Option<&str>) -> (Template, bool) {
@@ -144,6 +227,15 @@ impl Default for Settings {
             warm_link: true,
             dial_in: false,
             site_rules: default_rules(),
+            entry_point_access: EntryPointAccess::All,
+            moderation: false,
+            chat_hosts_only: false,
+            reactions_hosts_only: false,
+            present_hosts_only: false,
+            join_as_viewer: false,
+            auto_recording: false,
+            auto_transcription: false,
+            auto_smart_notes: false,
         }
     }
 }
@@ -186,14 +278,43 @@ pub struct Choices {
     /// See [`Settings::site_rules`]; an empty list is a choice (no rules).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_rules: Option<Vec<SiteRule>>,
+    /// See [`Settings::entry_point_access`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry_point_access: Option<EntryPointAccess>,
+    /// See [`Settings::moderation`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moderation: Option<bool>,
+    /// See [`Settings::chat_hosts_only`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chat_hosts_only: Option<bool>,
+    /// See [`Settings::reactions_hosts_only`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reactions_hosts_only: Option<bool>,
+    /// See [`Settings::present_hosts_only`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub present_hosts_only: Option<bool>,
+    /// See [`Settings::join_as_viewer`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join_as_viewer: Option<bool>,
+    /// See [`Settings::auto_recording`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_recording: Option<bool>,
+    /// See [`Settings::auto_transcription`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_transcription: Option<bool>,
+    /// See [`Settings::auto_smart_notes`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_smart_notes: Option<bool>,
     /// Managed only: names of the settings the user may not change.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub locked: Vec<String>,
 }
 
 /// Every setting's name, as stored and as listed in `locked`.
-pub const NAMES: [&str; 10] = [
+pub const NAMES: [&str; 19] = [
     "title", "durationMinutes", "keepEvent", "source", "accessType", "template", "notifications", "warmLink", "dialIn", "siteRules",
+    "entryPointAccess", "moderation", "chatHostsOnly", "reactionsHostsOnly", "presentHostsOnly", "joinAsViewer", "autoRecording",
+    "autoTranscription", "autoSmartNotes",
 ];
 
 /// Whitespace runs as one space, none at the ends, at most `MAX_TITLE` characters; `None` if empty.
@@ -243,6 +364,15 @@ pub fn resolve(local: &Choices, managed: &Choices) -> Settings {
         warm_link: choose(l("warmLink"), &local.warm_link, &managed.warm_link, any, d.warm_link),
         dial_in: choose(l("dialIn"), &local.dial_in, &managed.dial_in, any, d.dial_in),
         site_rules: choose(l("siteRules"), &local.site_rules.as_deref().map(clean_rules), &managed.site_rules.as_deref().map(clean_rules), any, d.site_rules),
+        entry_point_access: choose(l("entryPointAccess"), &local.entry_point_access, &managed.entry_point_access, any, d.entry_point_access),
+        moderation: choose(l("moderation"), &local.moderation, &managed.moderation, any, d.moderation),
+        chat_hosts_only: choose(l("chatHostsOnly"), &local.chat_hosts_only, &managed.chat_hosts_only, any, d.chat_hosts_only),
+        reactions_hosts_only: choose(l("reactionsHostsOnly"), &local.reactions_hosts_only, &managed.reactions_hosts_only, any, d.reactions_hosts_only),
+        present_hosts_only: choose(l("presentHostsOnly"), &local.present_hosts_only, &managed.present_hosts_only, any, d.present_hosts_only),
+        join_as_viewer: choose(l("joinAsViewer"), &local.join_as_viewer, &managed.join_as_viewer, any, d.join_as_viewer),
+        auto_recording: choose(l("autoRecording"), &local.auto_recording, &managed.auto_recording, any, d.auto_recording),
+        auto_transcription: choose(l("autoTranscription"), &local.auto_transcription, &managed.auto_transcription, any, d.auto_transcription),
+        auto_smart_notes: choose(l("autoSmartNotes"), &local.auto_smart_notes, &managed.auto_smart_notes, any, d.auto_smart_notes),
     }
 }
 
@@ -271,7 +401,8 @@ pub fn apply(stored: Choices, changes: Choices, managed: &Choices) -> Choices {
         )*};
     }
     take!(keep_event: "keepEvent", source: "source", access_type: "accessType", template: "template",
-          notifications: "notifications", warm_link: "warmLink", dial_in: "dialIn");
+          notifications: "notifications", warm_link: "warmLink", dial_in: "dialIn",
+          entry_point_access: "entryPointAccess", moderation: "moderation", chat_hosts_only: "chatHostsOnly", reactions_hosts_only: "reactionsHostsOnly", present_hosts_only: "presentHostsOnly", join_as_viewer: "joinAsViewer", auto_recording: "autoRecording", auto_transcription: "autoTranscription", auto_smart_notes: "autoSmartNotes");
     if let Some(rules) = changes.site_rules.filter(|_| open("siteRules")) {
         c.site_rules = Some(clean_rules(&rules));
     }

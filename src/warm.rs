@@ -47,8 +47,12 @@ pub fn kind(settings: &Settings) -> Option<String> {
     match settings.source {
         LinkSource::Calendar if settings.keep_event => None,
         LinkSource::Calendar => Some(source),
-        // "space:OPEN": a space of another access type is another kind.
-        LinkSource::Space => Some(format!("{source}:{}", crate::wire_name(settings.access_type))),
+        // "space:OPEN": a space of another access type is another kind; with presets, their JSON too.
+        LinkSource::Space => {
+            let preset = settings.space_preset();
+            let more = if preset.asks_more() { format!(":{}", serde_json::to_string(&preset).unwrap_or_default()) } else { String::new() };
+            Some(format!("{source}:{}{more}", crate::wire_name(settings.access_type)))
+        }
     }
 }
 
@@ -87,7 +91,8 @@ mod tests {
         }
         let warm_space = WarmLink { kind: "space:OPEN".into(), ..warm.clone() };
         assert_eq!(warm_space.usable("web:a@example.com", &space, 2_000).map(|l| l.code().to_owned()).as_deref(), Some("abc-defg-hij"));
-        assert!(warm_space.usable("web:a@example.com", &Settings { access_type: AccessType::Restricted, ..space }, 2_000).is_none());
+        assert!(warm_space.usable("web:a@example.com", &Settings { access_type: AccessType::Restricted, ..space.clone() }, 2_000).is_none());
+        assert!(warm_space.usable("web:a@example.com", &Settings { auto_recording: true, ..space }, 2_000).is_none(), "a preset changed: another kind");
         let bad = WarmLink { url: "javascript:alert(1)".into(), ..warm };
         assert!(bad.usable("web:a@example.com", &base, 2_000).is_none(), "validated again when read");
     }

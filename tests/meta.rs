@@ -111,7 +111,7 @@ fn every_problem_has_a_message() {
         NoClientConfigured, NotSignedIn, SignInDeclined, ScopeRefused, AdminBlocked, ApiDisabled, SignInUnavailable,
         SignInTampered, SignInTimeout,
         Offline, RateLimited, QuotaExceeded, NoCalendarAccess, ConferenceNotAllowed, ConferenceFailed,
-        ConferenceTimeout, InvalidLink, ServerError, Redirected, Interrupted, Unexpected,
+        ConferenceTimeout, InvalidLink, ServerError, Redirected, Interrupted, MeetSettingsRefused, DraftGone, Unexpected,
     ] {
         let key = format!("problem_{}", p.name());
         let text = messages[&key]["message"].as_str().unwrap_or_else(|| panic!("missing {key}"));

@@ -293,7 +293,7 @@ fn the_flow_always_ends_bounded_with_one_event_id() {
     let mut r = Rng(42);
     for run in 0..10_000 {
         let ids = ActionIds::from_random(&[run as u8; 32]);
-        let making = if run % 5 == 4 { Making::Space(meetlink::settings::AccessType::Open) } else { Making::Event(EventSpec::placeholder("UTC", 0)) };
+        let making = if run % 5 == 4 { Making::Space(meetlink::settings::SpacePreset { access_type: meetlink::settings::AccessType::Open, ..Default::default() }) } else { Making::Event(EventSpec::placeholder("UTC", 0)) };
         let (mut flow, mut step) = CreateFlow::start(Endpoints::under("http://fake"), &ids, &making, 0);
         let mut now = 0u64;
         let mut requests = 0;

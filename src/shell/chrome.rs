@@ -64,6 +64,9 @@ extern "C" {
     #[wasm_bindgen(catch, js_namespace = ["chrome", "scripting"], js_name = executeScript)]
     pub async fn execute_script(injection: &JsValue) -> Result<JsValue, JsValue>;
 
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "windows"], js_name = create)]
+    pub async fn windows_create(details: &JsValue) -> Result<JsValue, JsValue>;
+
     #[wasm_bindgen(catch, js_namespace = ["chrome", "contextMenus"], js_name = removeAll)]
     pub async fn menus_remove_all() -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = ["chrome", "contextMenus"], js_name = create)]
@@ -163,6 +166,24 @@ pub fn now_ms() -> u64 {
 pub fn time_zone() -> String {
     let f = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &Object::new());
     get_path(&f.resolved_options().into(), &["timeZone"]).as_string().unwrap_or_else(|| "UTC".into())
+}
+
+/// The user's time zone as the browser keeps it: the offset `Date` applies at an instant (the zone
+/// [`time_zone`] names, with its daylight-saving rules).
+pub struct BrowserZone;
+
+impl crate::schedule::Zone for BrowserZone {
+    fn offset_at(&self, instant: time::OffsetDateTime) -> time::UtcOffset {
+        let ms = (instant.unix_timestamp() as f64) * 1000.0;
+        // getTimezoneOffset is UTC minus local, in minutes.
+        let minutes = -js_sys::Date::new(&JsValue::from_f64(ms)).get_timezone_offset();
+        time::UtcOffset::from_whole_seconds((minutes * 60.0) as i32).unwrap_or(time::UtcOffset::UTC)
+    }
+}
+
+/// Now, as an instant.
+pub fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::from_unix_timestamp((now_ms() / 1000) as i64).unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
 }
 
 /// A promise that resolves (to `undefined`) after `ms` milliseconds.

@@ -13,6 +13,7 @@ mod action;
 mod chrome;
 pub mod http;
 mod link_history;
+mod meetings;
 mod notices;
 mod page;
 mod signin;
@@ -21,6 +22,7 @@ mod triggers;
 mod warm_link;
 
 use crate::deliver::{Trigger, INSERT_ID};
+use crate::meeting::Kind;
 use crate::link::MeetLink;
 use crate::messages::{decode, is_own_page, Request, Response, Sender};
 use crate::settings::{self, Choices};
@@ -109,6 +111,16 @@ async fn handle(request: Request) -> Response {
             }
             None => Response::Rejected,
         },
+        Request::OpenMeeting { kind, tab_id } => match meetings::open(kind, tab_id, 0, None).await {
+            Ok(()) => Response::Done,
+            Err(problem) => Response::Failed { problem },
+        },
+        Request::GetDraft { id } => meetings::get(&id).await,
+        Request::ConfirmMeeting { meeting } => meetings::confirm(meeting).await,
+        Request::CancelMeeting { id } => {
+            meetings::cancel(&id).await;
+            Response::Done
+        }
     }
 }
 
@@ -149,21 +161,32 @@ pub fn on_managed_changed() -> Promise {
     })
 }
 
-/// The context-menu item.
+/// A context-menu item.
 #[derive(Serialize)]
 struct MenuItem {
     id: &'static str,
     title: String,
-    contexts: [&'static str; 1],
+    contexts: &'static [&'static str],
 }
 
-/// (Re)creates the context-menu item — removeAll first, so an update or a second call never fails
+/// "Invite people to a Meet…": in a field (a compose window's recipients) or on selected addresses.
+const INVITE_ID: &str = "invite-meeting";
+/// "Schedule a Meet at the selected time…".
+const SCHEDULE_ID: &str = "schedule-meeting";
+
+/// (Re)creates the context-menu items — removeAll first, so an update or a second call never fails
 /// on a duplicate id.
 async fn create_menu() {
     let _ = chrome::menus_remove_all().await;
-    let item = MenuItem { id: INSERT_ID, title: chrome::i18n("menuInsert"), contexts: ["editable"] };
-    if chrome::menus_create(&to_js(&item)).is_err() {
-        chrome::warn("MeetLink: could not create the context menu item");
+    let items = [
+        MenuItem { id: INSERT_ID, title: chrome::i18n("menuInsert"), contexts: &["editable"] },
+        MenuItem { id: INVITE_ID, title: chrome::i18n("menuInvite"), contexts: &["editable", "selection"] },
+        MenuItem { id: SCHEDULE_ID, title: chrome::i18n("menuSchedule"), contexts: &["selection"] },
+    ];
+    for item in items {
+        if chrome::menus_create(&to_js(&item)).is_err() {
+            chrome::warn("MeetLink: could not create a context menu item");
+        }
     }
 }
 
@@ -216,18 +239,27 @@ fn tab_id(tab: &JsValue) -> Option<i32> {
     get_path(tab, &["id"]).as_f64().filter(|id| *id >= 0.0).map(|id| id as i32)
 }
 
-/// `contextMenus.onClicked`: "Insert Meet link" in an editable field.
+/// `contextMenus.onClicked`: "Insert Meet link" in an editable field; "Invite…" and "Schedule…".
 #[wasm_bindgen(js_name = onMenuClicked)]
 pub fn on_menu_clicked(info: JsValue, tab: JsValue) -> Promise {
-    let ours = get_path(&info, &["menuItemId"]).as_string().as_deref() == Some(INSERT_ID);
-    let frame_id = get_path(&info, &["frameId"]).as_f64().unwrap_or(0.0) as i32;
-    let trigger = match tab_id(&tab) {
+    let item = get_path(&info, &["menuItemId"]).as_string();
+    let frame_id = get_path(&info, &["frameId"]).as_f64().unwrap_or(0.0).max(0.0) as i32;
+    // The browser's copy of the selection, for a frame that cannot be scripted (capped as the page's).
+    let selection = get_path(&info, &["selectionText"]).as_string().map(|s| s.chars().take(crate::meeting::MAX_PAGE_TEXT).collect());
+    let tab = tab_id(&tab);
+    let trigger = match tab {
         Some(tab_id) => Trigger::Menu { tab_id, frame_id },
         None => Trigger::Command { tab_id: None },
     };
     done(async move {
-        if ours {
-            triggers::in_page(trigger).await;
+        let kind = match item.as_deref() {
+            Some(INSERT_ID) => return triggers::in_page(trigger).await,
+            Some(INVITE_ID) => Kind::Invite,
+            Some(SCHEDULE_ID) => Kind::Schedule,
+            _ => return,
+        };
+        if let Err(problem) = meetings::open(kind, tab, frame_id, selection).await {
+            notices::tell(tab, crate::deliver::Notice::Failed(problem), None, storage::settings().await.notifications).await;
         }
     })
 }

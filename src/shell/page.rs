@@ -4,8 +4,10 @@
 //! their answers mean is `crate::deliver`'s to say.
 
 use super::chrome::{self, get_path, now_ms, object, to_js};
-use crate::deliver::{insert_outcome, probe_outcome, Miss, PageAnswer, Probe, INSERT_START_MS, PAGE_WAIT_MS};
+use crate::deliver::{insert_outcome, probe_outcome, Miss, Probe, INSERT_START_MS, PAGE_WAIT_MS};
 use js_sys::{Array, Promise};
+use crate::meeting::Offered;
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -16,6 +18,8 @@ extern "C" {
     static FIND_TARGET: JsValue;
     #[wasm_bindgen(thread_local_v2, js_name = insertText)]
     static INSERT_TEXT: JsValue;
+    #[wasm_bindgen(thread_local_v2, js_name = gatherPeople)]
+    static GATHER_PEOPLE: JsValue;
 }
 
 #[wasm_bindgen]
@@ -48,7 +52,7 @@ impl Running {
     /// `executeScript`'s rejection.
     /// A page whose main thread never frees, or whose frame goes away mid-script, may leave
     /// `executeScript` unsettled: after `wait_ms` the answer is `None`.
-    async fn answer(self, wait_ms: u64) -> Option<Result<PageAnswer, String>> {
+    async fn answer<T: DeserializeOwned + Default>(self, wait_ms: u64) -> Option<Result<T, String>> {
         let running = match self.0 {
             Ok(p) => p,
             Err(e) => return Some(Err(chrome::error_message(&e))),
@@ -67,6 +71,22 @@ impl Running {
 /// Starts `findTarget(nonce)` in the frame; [`probed`] reads its outcome.
 pub fn probe(tab_id: i32, frame_id: i32, nonce: &str) -> Running {
     Running::start(tab_id, frame_id, FIND_TARGET.with(JsValue::clone), &[nonce])
+}
+
+/// Starts `findTarget(nonce, "end")`: the same, with the selection first collapsed to its end — the
+/// link of a meeting set up from selected text goes after that text, not over it.
+pub fn probe_after_selection(tab_id: i32, frame_id: i32, nonce: &str) -> Running {
+    Running::start(tab_id, frame_id, FIND_TARGET.with(JsValue::clone), &[nonce, "end"])
+}
+
+/// What the frame offers a meeting: its selected text and, on a known mail client, the compose
+/// recipients. Nothing when it cannot be scripted or does not answer.
+pub async fn offered(tab_id: i32, frame_id: i32) -> Offered {
+    let running = Running::start(tab_id, frame_id, GATHER_PEOPLE.with(JsValue::clone), &[]);
+    match running.answer::<Offered>(PAGE_WAIT_MS).await {
+        Some(Ok(offered)) => offered,
+        _ => Offered::default(),
+    }
 }
 
 /// Whether the probe found a field to type into, and what it found (the page has [`PAGE_WAIT_MS`]

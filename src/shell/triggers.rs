@@ -66,7 +66,9 @@ pub async fn in_page(trigger: Trigger) {
         Some(p) => page::probed(p).await,
     };
     match made {
-        Ok(made) => hand_over(made, &destination, probed, &settings, Source::Page).await,
+        Ok(made) => {
+            hand_over(made, &destination, probed, &settings, Source::Page).await;
+        }
         Err(problem) => notices::tell(tab_id, Notice::Failed(problem), None, settings.notifications).await,
     }
 }
@@ -92,8 +94,28 @@ async fn place(destination: &Destination, rendered: &Rendered, probed: Result<Pr
     }
 }
 
+/// A meeting the user confirmed (`crate::meeting`): made with the Calendar scope (asked for now if
+/// this is the first meeting — a link source of Meet spaces never needed it), never a warm link,
+/// its link typed after the selection in the field of the tab it was set up from, or copied. The
+/// link, whether it was typed, and what Copy writes.
+pub async fn meeting(tab_id: Option<i32>, frame_id: i32, making: Making) -> Result<(MeetLink, bool, Clip), Problem> {
+    let nonce = chrome::nonce();
+    let probe = tab_id.map(|tab| page::probe_after_selection(tab, frame_id, &nonce));
+    let destination = Destination::Page { tab_id, frame_id, nonce };
+    let settings = storage::settings().await;
+    let token = signin::get(true, making.scope()).await?;
+    let made = action::run(action::new_record(&making, destination.clone()), token).await?;
+    let probed = match probe {
+        None => Err(Miss::NoField),
+        Some(p) => page::probed(p).await,
+    };
+    let (link, clip) = (made.link.clone(), clip(&settings, &made.link, made.making.title(), made.dial_in.as_ref()));
+    let notice = hand_over(made, &destination, probed, &settings, Source::Page).await;
+    Ok((link, notice == Notice::Inserted, clip))
+}
+
 /// Places the link, tells the user; then the bookkeeping, which the user does not wait for.
-async fn hand_over(made: Made, destination: &Destination, probed: Result<Probe, Miss>, settings: &Settings, source: Source) {
+async fn hand_over(made: Made, destination: &Destination, probed: Result<Probe, Miss>, settings: &Settings, source: Source) -> Notice {
     // The page's site picks the format; a field's shape, how it is written.
     let (template, with_dial_in) = settings.format_for(probed.as_ref().ok().and_then(|p| p.site.as_deref()));
     let field = probed.as_ref().map_or(Field::Text, |p| p.field);
@@ -102,6 +124,7 @@ async fn hand_over(made: Made, destination: &Destination, probed: Result<Probe, 
     let notice = place(destination, &rendered, probed).await;
     notices::tell(tab_of(destination), notice, (notice != Notice::Inserted).then_some(made.link.as_str()), settings.notifications).await;
     delivered(made, source).await;
+    notice
 }
 
 /// The link has been delivered (or copied): forget its record, remember it, and make the next one

@@ -1,0 +1,324 @@
+//! "Invite" and "Schedule": a real meeting, set up from where the user is. The trigger (a menu item,
+//! the popup) writes a [`Draft`] — the people found on the page, the time read from the selection —
+//! that an extension page shows for confirmation; the user's [`Confirmed`] answer is checked again
+//! here and becomes an event that is kept, with its guests and who gets e-mail (google-apis.md §1.1).
+//! The page's text and the confirmation page's answer are both input: every address is validated,
+//! every list and string capped.
+
+use crate::calendar::{EventSpec, SendUpdates};
+use crate::schedule::{self, Refusal, Zone};
+use crate::settings::{cut_title, Settings, DEFAULT_TITLE, DURATIONS};
+use serde::{Deserialize, Serialize};
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
+
+/// Most guests one meeting takes from a page or the confirmation (Calendar allows more; a page
+/// that offers more is not a list of people the user chose).
+pub const MAX_GUESTS: usize = 50;
+/// Longest text read from a page (the selection), in characters.
+pub const MAX_PAGE_TEXT: usize = 5_000;
+/// Storage key prefix of drafts (`storage.session`).
+pub const PREFIX: &str = "draft.";
+/// A draft older than this is not made any more (the page it came from has moved on).
+pub const MAX_AGE_MS: u64 = 60 * 60_000;
+
+/// What the user asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Kind {
+    /// Invite the people on the page.
+    Invite,
+    /// A meeting at the time in the selected text.
+    Schedule,
+}
+
+/// An address as Google takes it, or `None`: a local part of the characters RFC 5322 allows in a
+/// dot-atom (no leading, trailing or double dot, ≤ 64), `@`, a domain of two or more labels of
+/// letters, digits and inner hyphens, the last one letters (≤ 253). The domain is lower-cased.
+pub fn valid_email(raw: &str) -> Option<String> {
+    let (local, domain) = raw.trim().rsplit_once('@')?;
+    let atext = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~-.".contains(c);
+    let local_ok = (1..=64).contains(&local.len())
+        && local.chars().all(atext)
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..");
+    let domain = domain.to_ascii_lowercase();
+    let labels: Vec<&str> = domain.split('.').collect();
+    let label_ok = |l: &&str| {
+        (1..=63).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') && !l.starts_with('-') && !l.ends_with('-')
+    };
+    let tld_ok = labels.last().is_some_and(|t| t.len() >= 2 && t.bytes().all(|b| b.is_ascii_alphabetic()));
+    let domain_ok = domain.len() <= 253 && labels.len() >= 2 && labels.iter().all(label_ok) && tld_ok;
+    (local_ok && domain_ok).then(|| format!("{local}@{domain}"))
+}
+
+/// The addresses in `text`, in order, each once (compared without case), at most [`MAX_GUESTS`]:
+/// `Ana <ana@example.com>, bo@example.org; mailto:cy@example.net.` gives three.
+pub fn emails_in(text: &str) -> Vec<String> {
+    let text: String = text.chars().take(MAX_PAGE_TEXT).collect();
+    let words = text.split(|c: char| c.is_whitespace() || ",;<>()[]\"".contains(c));
+    let mut out = Vec::new();
+    for word in words {
+        let word = word.strip_prefix("mailto:").unwrap_or(word).trim_matches(|c: char| ".:'!?".contains(c));
+        push_guest(&mut out, word);
+    }
+    out
+}
+
+/// Adds `raw` to `guests` if it is a valid address not yet there and there is room.
+fn push_guest(guests: &mut Vec<String>, raw: &str) {
+    if let Some(email) = valid_email(raw) {
+        if guests.len() < MAX_GUESTS && !guests.iter().any(|g| g.eq_ignore_ascii_case(&email)) {
+            guests.push(email);
+        }
+    }
+}
+
+/// What the page offered: the selected text and, on a known mail client, the compose recipients.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct Offered {
+    /// The selection's text.
+    pub selection: String,
+    /// The addresses in the compose window's To and Cc.
+    pub recipients: Vec<String>,
+}
+
+/// A meeting waiting for the user's confirmation, kept in `storage.session` under [`PREFIX`]`id`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Draft {
+    /// Random, the storage key's suffix and the confirmation page's URL fragment.
+    pub id: String,
+    /// Invite or schedule.
+    pub kind: Kind,
+    /// The tab the link goes to (typed in its focused field), if any.
+    pub tab_id: Option<i32>,
+    /// The frame.
+    pub frame_id: i32,
+    /// The guests found.
+    pub guests: Vec<String>,
+    /// The title.
+    pub title: String,
+    /// The length, minutes.
+    pub minutes: u32,
+    /// The start read from the selection; none: now (an invite) or not read (a refusal).
+    pub start_ms: Option<u64>,
+    /// Why the selection gave no start (schedule).
+    pub refusal: Option<Refusal>,
+    /// The selected text, shown beside the time read from it (at most 200 characters).
+    pub phrase: String,
+    /// Who gets e-mail.
+    pub send_updates: SendUpdates,
+    /// When it was written.
+    pub created_ms: u64,
+}
+
+impl Draft {
+    /// A draft for `kind` from what the page offered, read at `now` in `zone`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: String, kind: Kind, tab_id: Option<i32>, frame_id: i32, offered: &Offered, settings: &Settings, now: OffsetDateTime, zone: &impl Zone) -> Self {
+        let mut guests = Vec::new();
+        for r in &offered.recipients {
+            push_guest(&mut guests, r);
+        }
+        for e in emails_in(&offered.selection) {
+            push_guest(&mut guests, &e);
+        }
+        let phrase: String = offered.selection.split_whitespace().collect::<Vec<_>>().join(" ");
+        let (start_ms, minutes, refusal) = match kind {
+            Kind::Invite => (None, None, None),
+            Kind::Schedule => match schedule::parse(&phrase, now, zone) {
+                Ok(w) => (Some(w.start_ms()), w.minutes, None),
+                Err(r) => (None, None, Some(r)),
+            },
+        };
+        Draft {
+            id,
+            kind,
+            tab_id,
+            frame_id,
+            guests,
+            title: settings.title.clone(),
+            minutes: minutes.unwrap_or(settings.duration_minutes),
+            start_ms,
+            refusal,
+            phrase: phrase.chars().take(schedule::MAX_TEXT).collect(),
+            send_updates: if kind == Kind::Invite { SendUpdates::All } else { SendUpdates::None },
+            created_ms: u64::try_from(now.unix_timestamp()).unwrap_or(0) * 1000,
+        }
+    }
+
+    /// Its storage key.
+    pub fn key(&self) -> String {
+        format!("{PREFIX}{}", self.id)
+    }
+}
+
+/// The confirmation page's answer: what to make.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Confirmed {
+    /// The draft it confirms.
+    pub id: String,
+    /// The guests, as edited.
+    pub guests: Vec<String>,
+    /// The title.
+    pub title: String,
+    /// The length, minutes.
+    pub minutes: u32,
+    /// The start as `<input type=datetime-local>` writes it (`2026-12-03T14:00`), in the user's
+    /// zone; none: now.
+    pub start: Option<String>,
+    /// Who gets e-mail.
+    pub send_updates: SendUpdates,
+}
+
+/// Why a confirmation was not taken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "reason")]
+pub enum Invalid {
+    /// An address that is not one.
+    Guest {
+        /// It.
+        guest: String,
+    },
+    /// More than [`MAX_GUESTS`].
+    TooManyGuests,
+    /// A length outside 5–480 minutes.
+    Length,
+    /// The start: not a time, skipped by the clocks, or past.
+    Start {
+        /// Why.
+        refusal: Refusal,
+    },
+}
+
+/// `2026-12-03T14:00` (seconds allowed) as a local time.
+pub fn local_input(s: &str) -> Option<PrimitiveDateTime> {
+    let (d, t) = s.split_once('T')?;
+    let num = |p: &str| p.parse::<u32>().ok();
+    let d: Vec<u32> = d.split('-').map(num).collect::<Option<_>>()?;
+    let t: Vec<u32> = t.split(':').map(num).collect::<Option<_>>()?;
+    let ([y, m, day], [h, min, ..]) = (d.as_slice(), t.as_slice()) else { return None };
+    let date = Date::from_calendar_date(i32::try_from(*y).ok()?, Month::try_from(u8::try_from(*m).ok()?).ok()?, u8::try_from(*day).ok()?).ok()?;
+    Some(PrimitiveDateTime::new(date, Time::from_hms(u8::try_from(*h).ok()?, u8::try_from(*min).ok()?, 0).ok()?))
+}
+
+impl Confirmed {
+    /// The event to make, checked: each guest an address (the domain lower-cased, each once), the
+    /// title cleaned (empty: the default), the length in range, the start a real time not past
+    /// (a minute's grace) in `zone`. Kept, with the calendar's reminders.
+    pub fn event(&self, zone_name: &str, now: OffsetDateTime, zone: &impl Zone) -> Result<EventSpec, Invalid> {
+        if self.guests.len() > MAX_GUESTS {
+            return Err(Invalid::TooManyGuests);
+        }
+        let mut guests = Vec::new();
+        for g in &self.guests {
+            let email = valid_email(g).ok_or_else(|| Invalid::Guest { guest: g.chars().take(100).collect() })?;
+            if !guests.iter().any(|e: &String| e.eq_ignore_ascii_case(&email)) {
+                guests.push(email);
+            }
+        }
+        if !DURATIONS.contains(&self.minutes) {
+            return Err(Invalid::Length);
+        }
+        let start = match &self.start {
+            None => now,
+            Some(s) => {
+                let local = local_input(s).ok_or(Invalid::Start { refusal: Refusal::NoSuchDate })?;
+                let start = schedule::resolve(local, zone).map_err(|refusal| Invalid::Start { refusal })?;
+                if start < now - time::Duration::MINUTE {
+                    return Err(Invalid::Start { refusal: Refusal::Past });
+                }
+                start
+            }
+        };
+        let mut title = self.title.split_whitespace().collect::<Vec<_>>().join(" ");
+        cut_title(&mut title);
+        Ok(EventSpec {
+            title: if title.is_empty() { DEFAULT_TITLE.into() } else { title },
+            time_zone: zone_name.into(),
+            start_ms: u64::try_from(start.unix_timestamp()).unwrap_or(0) * 1000,
+            duration_min: self.minutes,
+            keep: true,
+            attendees: guests,
+            send_updates: self.send_updates,
+            reminders: true,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::UtcOffset;
+
+    #[test]
+    fn addresses_are_read_and_checked() {
+        let rows: &[(&str, Option<&str>)] = &[
+            ("ana@example.com", Some("ana@example.com")),
+            ("Ana.Lopez+meet@Example.CO.uk", Some("Ana.Lopez+meet@example.co.uk")),
+            ("o'brien@example.ie", Some("o'brien@example.ie")),
+            ("ana@example", None),
+            ("ana@@example.com", None),
+            ("@example.com", None),
+            (".ana@example.com", None),
+            ("an..a@example.com", None),
+            ("ana@-example.com", None),
+            ("ana@example.c0m", None),
+            ("ana@exa_mple.com", None),
+            ("<script>@example.com", None),
+            ("ana@example.com\"onmouseover=x", None),
+        ];
+        for (raw, want) in rows {
+            assert_eq!(valid_email(raw).as_deref(), *want, "{raw}");
+        }
+        assert_eq!(
+            emails_in("Ana <ana@example.com>, bo@example.org; mailto:cy@example.net. Also ANA@EXAMPLE.COM and not@this"),
+            ["ana@example.com", "bo@example.org", "cy@example.net"]
+        );
+        let many: String = (0..80).map(|i| format!("p{i}@example.com ")).collect();
+        assert_eq!(emails_in(&many).len(), MAX_GUESTS);
+    }
+
+    /// 2026-12-03 14:00 UTC.
+    const START: u64 = 1_796_306_400_000;
+
+    fn now() -> OffsetDateTime {
+        PrimitiveDateTime::new(Date::from_calendar_date(2026, Month::December, 2).unwrap(), Time::from_hms(10, 0, 0).unwrap()).assume_offset(UtcOffset::from_hms(1, 0, 0).unwrap())
+    }
+
+    #[test]
+    fn drafts_from_what_the_page_offered() {
+        let zone = UtcOffset::from_hms(1, 0, 0).unwrap();
+        let offered = Offered { selection: "tomorrow 3pm for 45 min with cy@example.net".into(), recipients: vec!["ana@example.com".into(), "bad".into(), "ANA@example.com".into()] };
+        let d = Draft::new("d1".into(), Kind::Schedule, Some(4), 0, &offered, &Settings::default(), now(), &zone);
+        assert_eq!(d.guests, ["ana@example.com", "cy@example.net"]);
+        assert_eq!((d.minutes, d.refusal, d.send_updates), (45, None, SendUpdates::None));
+        assert_eq!(d.start_ms, Some(START), "tomorrow 15:00 at +01:00");
+        let refused = Draft::new("d2".into(), Kind::Schedule, None, 0, &Offered { selection: "at 3".into(), ..Offered::default() }, &Settings::default(), now(), &zone);
+        assert_eq!((refused.start_ms, refused.refusal, refused.minutes), (None, Some(Refusal::BareHour), 30));
+        let invite = Draft::new("d3".into(), Kind::Invite, Some(4), 2, &offered, &Settings::default(), now(), &zone);
+        assert_eq!((invite.start_ms, invite.send_updates, invite.key().as_str()), (None, SendUpdates::All, "draft.d3"));
+        let stored: Draft = serde_json::from_value(serde_json::to_value(&invite).unwrap()).unwrap();
+        assert_eq!(stored, invite);
+    }
+
+    #[test]
+    fn confirmations_are_checked_again() {
+        let zone = UtcOffset::from_hms(1, 0, 0).unwrap();
+        let base = Confirmed { id: "d".into(), guests: vec!["ana@example.com".into(), "Bo@Example.org".into(), "bo@example.org".into()], title: "  Design   review ".into(), minutes: 45, start: Some("2026-12-03T15:00".into()), send_updates: SendUpdates::ExternalOnly };
+        let spec = base.event("Europe/Berlin", now(), &zone).unwrap();
+        assert_eq!(spec.attendees, ["ana@example.com", "Bo@example.org"]);
+        assert_eq!((spec.title.as_str(), spec.duration_min, spec.keep, spec.reminders, spec.send_updates), ("Design review", 45, true, true, SendUpdates::ExternalOnly));
+        assert_eq!(spec.start_ms, START);
+        assert_eq!(Confirmed { start: None, title: " ".into(), ..base.clone() }.event("UTC", now(), &zone).unwrap().title, DEFAULT_TITLE);
+        assert_eq!(Confirmed { guests: vec!["x@y".into()], ..base.clone() }.event("UTC", now(), &zone), Err(Invalid::Guest { guest: "x@y".into() }));
+        assert_eq!(Confirmed { guests: vec!["a@example.com".into(); MAX_GUESTS + 1], ..base.clone() }.event("UTC", now(), &zone), Err(Invalid::TooManyGuests));
+        assert_eq!(Confirmed { minutes: 4, ..base.clone() }.event("UTC", now(), &zone), Err(Invalid::Length));
+        assert_eq!(Confirmed { start: Some("2026-12-01T15:00".into()), ..base.clone() }.event("UTC", now(), &zone), Err(Invalid::Start { refusal: Refusal::Past }));
+        assert_eq!(Confirmed { start: Some("2026-02-30T15:00".into()), ..base.clone() }.event("UTC", now(), &zone), Err(Invalid::Start { refusal: Refusal::NoSuchDate }));
+        assert_eq!(Confirmed { start: Some("tomorrow".into()), ..base }.event("UTC", now(), &zone), Err(Invalid::Start { refusal: Refusal::NoSuchDate }));
+    }
+}
