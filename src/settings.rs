@@ -419,6 +419,24 @@ mod tests {
     }
 
     #[test]
+    fn meet_space_presets_are_presettable_and_lockable() {
+        let managed = choices(json!({"autoRecording": true, "moderation": true, "entryPointAccess": "CREATOR_APP_ONLY", "locked": ["autoRecording"]}));
+        let local = choices(json!({"autoRecording": false, "moderation": false, "chatHostsOnly": true}));
+        let s = resolve(&local, &managed);
+        assert!(s.auto_recording, "locked: the administrator's value");
+        assert!(!s.moderation, "preset only: the user's choice wins");
+        assert_eq!(s.entry_point_access, EntryPointAccess::CreatorAppOnly, "the administrator's default where the user chose nothing");
+        let p = s.space_preset();
+        assert!(p.chat_hosts_only && p.auto_recording && p.asks_more());
+        let after = apply(local, choices(json!({"autoRecording": false, "autoSmartNotes": true})), &managed);
+        assert_eq!((after.auto_recording, after.auto_smart_notes), (Some(false), Some(true)), "a locked change is not taken");
+        assert!(resolve(&after, &managed).auto_recording);
+        assert!(locked(&managed).contains(&"autoRecording"));
+        assert!(!SpacePreset::default().asks_more());
+        assert!(choices(json!({"entryPointAccess": "SOMETIMES"})).entry_point_access.is_none(), "a malformed value is none of it");
+    }
+
+    #[test]
     fn round_trip() {
         let text = json!({"title": "T", "durationMinutes": 45, "keepEvent": true, "source": "space", "accessType": "OPEN",
             "template": "markdown", "notifications": false, "warmLink": false, "dialIn": true,
