@@ -353,27 +353,24 @@ pub fn resolve(local: &Choices, managed: &Choices) -> Settings {
     let d = Settings::default();
     let l = |name: &str| managed.locked.iter().any(|n| n == name);
     let title = |c: &Choices| c.title.as_deref().and_then(clean_title);
-    Settings {
-        title: choose(l("title"), &title(local), &title(managed), any, d.title),
+    let mut s = Settings {
+        title: choose(l("title"), &title(local), &title(managed), any, d.title.clone()),
         duration_minutes: choose(l("durationMinutes"), &local.duration_minutes, &managed.duration_minutes, |m| DURATIONS.contains(m), d.duration_minutes),
-        keep_event: choose(l("keepEvent"), &local.keep_event, &managed.keep_event, any, d.keep_event),
-        source: choose(l("source"), &local.source, &managed.source, any, d.source),
-        access_type: choose(l("accessType"), &local.access_type, &managed.access_type, any, d.access_type),
-        template: choose(l("template"), &local.template, &managed.template, any, d.template),
-        notifications: choose(l("notifications"), &local.notifications, &managed.notifications, any, d.notifications),
-        warm_link: choose(l("warmLink"), &local.warm_link, &managed.warm_link, any, d.warm_link),
-        dial_in: choose(l("dialIn"), &local.dial_in, &managed.dial_in, any, d.dial_in),
-        site_rules: choose(l("siteRules"), &local.site_rules.as_deref().map(clean_rules), &managed.site_rules.as_deref().map(clean_rules), any, d.site_rules),
-        entry_point_access: choose(l("entryPointAccess"), &local.entry_point_access, &managed.entry_point_access, any, d.entry_point_access),
-        moderation: choose(l("moderation"), &local.moderation, &managed.moderation, any, d.moderation),
-        chat_hosts_only: choose(l("chatHostsOnly"), &local.chat_hosts_only, &managed.chat_hosts_only, any, d.chat_hosts_only),
-        reactions_hosts_only: choose(l("reactionsHostsOnly"), &local.reactions_hosts_only, &managed.reactions_hosts_only, any, d.reactions_hosts_only),
-        present_hosts_only: choose(l("presentHostsOnly"), &local.present_hosts_only, &managed.present_hosts_only, any, d.present_hosts_only),
-        join_as_viewer: choose(l("joinAsViewer"), &local.join_as_viewer, &managed.join_as_viewer, any, d.join_as_viewer),
-        auto_recording: choose(l("autoRecording"), &local.auto_recording, &managed.auto_recording, any, d.auto_recording),
-        auto_transcription: choose(l("autoTranscription"), &local.auto_transcription, &managed.auto_transcription, any, d.auto_transcription),
-        auto_smart_notes: choose(l("autoSmartNotes"), &local.auto_smart_notes, &managed.auto_smart_notes, any, d.auto_smart_notes),
+        site_rules: choose(l("siteRules"), &local.site_rules.as_deref().map(clean_rules), &managed.site_rules.as_deref().map(clean_rules), any, d.site_rules.clone()),
+        ..d.clone()
+    };
+    // The rest take any value their type reads.
+    macro_rules! pick {
+        ($($field:ident: $name:literal),*) => {$(
+            s.$field = choose(l($name), &local.$field, &managed.$field, any, d.$field);
+        )*};
     }
+    pick!(keep_event: "keepEvent", source: "source", access_type: "accessType", template: "template",
+          notifications: "notifications", warm_link: "warmLink", dial_in: "dialIn", entry_point_access: "entryPointAccess",
+          moderation: "moderation", chat_hosts_only: "chatHostsOnly", reactions_hosts_only: "reactionsHostsOnly",
+          present_hosts_only: "presentHostsOnly", join_as_viewer: "joinAsViewer", auto_recording: "autoRecording",
+          auto_transcription: "autoTranscription", auto_smart_notes: "autoSmartNotes");
+    s
 }
 
 /// The locked settings' names, known ones only, in [`NAMES`] order.

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   suite, fake, openPage, insertVia, openPopup, createFromPopup, openOptions, settingsOf, readClipboardTypes, writeClipboard,
-  waitFor, MEET,
+  waitFor, MEET, caretAtEnd,
 } from './harness.js';
 
 let browser;
@@ -24,16 +24,6 @@ async function emptyField(page, sel = '#field') {
   await page.locator(sel).focus();
 }
 
-/** Puts the caret at the end of the contenteditable `#field`. */
-const caretAtEnd = (page) => page.evaluate(() => {
-  const el = document.getElementById('field');
-  el.focus();
-  const range = document.createRange();
-  range.selectNodeContents(el);
-  range.collapse(false);
-  getSelection().removeAllRanges();
-  getSelection().addRange(range);
-});
 
 test('dial-in: typed after the link when chosen, shown in the popup and the history; nothing about phones when Google gives none', async () => {
   await fake.config({ entry_points: [3, 1] }); // this account gets numbers for one meeting, none for the next

@@ -423,6 +423,16 @@ export async function openOptions(browser) {
 }
 
 /** The settings in effect, as the worker answers the options page. */
+/** Focuses the contenteditable `selector` of `page` with the caret at its end. */
+export const caretAtEnd = (page, selector = '#field') => page.locator(selector).evaluate((el) => {
+  el.focus();
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  range.collapse(false);
+  getSelection().removeAllRanges();
+  getSelection().addRange(range);
+});
+
 export const settingsOf = (page) => page.evaluate(() => chrome.runtime.sendMessage({ type: 'getSettings' }));
 
 const AXE = readFileSync(join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   suite, fake, openPage, openPopup, createFromPopup, openOptions, settingsOf, stubIdentity, identityCalls, waitFor,
-  message, ROOT, SCOPE, MEET,
+  message, caretAtEnd, axeViolations, ROOT, SCOPE, MEET,
 } from './harness.js';
 
 const MEET_SCOPE = 'https://www.googleapis.com/auth/meetings.space.created';
@@ -36,14 +36,7 @@ async function openGmail() {
 
 test('invite from a Gmail-like compose window: the To and Cc chips confirmed and edited → one kept event with exactly those guests and sendUpdates, the link typed in the message', async () => {
   const { page, tabId } = await openGmail();
-  await page.locator('#body').evaluate((el) => {
-    el.focus();
-    const range = document.createRange();
-    range.selectNodeContents(el);
-    range.collapse(false);
-    getSelection().removeAllRanges();
-    getSelection().addRange(range);
-  });
+  await caretAtEnd(page, '#body');
   const opened = meetingWindow();
   await clickMenu('invite-meeting', tabId);
   const win = await opened;
@@ -55,7 +48,7 @@ test('invite from a Gmail-like compose window: the To and Cc chips confirmed and
   assert.equal(await win.locator('#now').isChecked(), true);
   // The user's edits: one guest out, one in, a title, a length, e-mail only outside the organisation.
   await win.getByRole('button', { name: 'Remove cy@example.com' }).click();
-  await win.getByRole('textbox', { name: 'Add' }).fill('dee@partner.org');
+  await win.getByRole('textbox', { name: 'Guests Add' }).fill('dee@partner.org');
   await win.getByRole('button', { name: 'Add', exact: true }).click();
   await win.getByLabel('Meeting title').fill('Planning');
   await win.getByLabel('Length (minutes)').fill('45');
@@ -109,6 +102,7 @@ test('schedule from selected text: the time read is confirmed → an event at th
   assert.equal(await win.locator('#start').inputValue(), expected.local);
   assert.equal(await win.locator('#minutes').inputValue(), '45');
   assert.equal(await win.locator('#refusal').isHidden(), true);
+  assert.deepEqual(await axeViolations(win), [], 'the confirmation window is accessible');
   const closed = win.waitForEvent('close', { timeout: 40_000 });
   await win.getByRole('button', { name: 'Create meeting' }).click();
   await closed;
