@@ -149,19 +149,19 @@ fn normalize(text: &str) -> String {
 /// `15:00`, `1時間半` → `90 min`, `30分間` → `30 min`, `…後` → `in …`, `午後`/`午前` → pm/am,
 /// `から` → a range, the day words and weekdays → English.
 fn japanese(text: &str) -> String {
-    const WORDS: [(&str, &str); 22] = [
+    const WORDS: [(&str, &str); 14] = [
         ("明後日", " overmorrow "), ("明日", " tomorrow "), ("今日", " today "), ("来週の", " nextweek "), ("来週", " nextweek "),
         ("正午", " noon "), ("午後", " jpm "), ("午前", " jam "), ("から", " - "), ("まで", " "),
-        ("月曜日", " monday "), ("火曜日", " tuesday "), ("水曜日", " wednesday "), ("木曜日", " thursday "),
-        ("金曜日", " friday "), ("土曜日", " saturday "), ("日曜日", " sunday "), ("曜", "曜"),
         ("の", " "), ("に", " "), ("で", " "), ("は", " "),
     ];
-    const SHORT: [(&str, &str); 7] = [
-        ("月曜", " monday "), ("火曜", " tuesday "), ("水曜", " wednesday "), ("木曜", " thursday "),
-        ("金曜", " friday "), ("土曜", " saturday "), ("日曜", " sunday "),
-    ];
+    const WEEKDAYS: [(char, &str); 7] =
+        [('月', "monday"), ('火', "tuesday"), ('水', "wednesday"), ('木', "thursday"), ('金', "friday"), ('土', "saturday"), ('日', "sunday")];
+    // The weekdays first (`日曜日` holds `日`), as `月曜日` or `月曜`.
     let mut s = text.to_owned();
-    for (from, to) in WORDS.iter().chain(SHORT.iter()) {
+    for (kanji, day) in WEEKDAYS {
+        s = s.replace(&format!("{kanji}曜日"), &format!(" {day} ")).replace(&format!("{kanji}曜"), &format!(" {day} "));
+    }
+    for (from, to) in WORDS {
         s = s.replace(from, to);
     }
     // Numbers followed by their unit.
@@ -315,8 +315,8 @@ impl Clock {
 /// A day, as the phrase names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Day {
-    /// A date; `year` false when the phrase gave none (the next such date).
-    Date { date: (Option<i32>, u8, u8) },
+    /// A date: year (none: the next such date), month, day.
+    Date(Option<i32>, u8, u8),
     /// Today plus n days.
     After(u8),
     /// A weekday: the next one (today if the time is still ahead), the next one after today
@@ -348,7 +348,7 @@ impl Day {
                     }
                 }
             }
-            Day::Date { date: (year, month, day) } => {
+            Day::Date(year, month, day) => {
                 let month = Month::try_from(month).map_err(|_| Refusal::NoSuchDate)?;
                 let on = |y: i32| Date::from_calendar_date(y, month, day).map_err(|_| Refusal::NoSuchDate);
                 match year {
@@ -362,11 +362,6 @@ impl Day {
                 }
             }
         }
-    }
-
-    /// The same day, if both name dates that can be compared now; weekday + date must agree.
-    fn agrees(self, other: Day) -> bool {
-        self == other
     }
 }
 
@@ -387,11 +382,7 @@ impl Found {
     fn set_day(&mut self, day: Day) -> Result<(), Refusal> {
         match self.day {
             // A weekday and a date: the date, checked against the weekday at the end.
-            Some(Day::Weekday(..)) => {
-                self.day = Some(day);
-                Ok(())
-            }
-            Some(d) if !d.agrees(day) => Err(Refusal::Ambiguous),
+            Some(d) if d != day && !matches!(d, Day::Weekday(..)) => Err(Refusal::Ambiguous),
             _ => {
                 self.day = Some(day);
                 Ok(())
@@ -523,11 +514,15 @@ fn clock(t: &str) -> Option<Clock> {
 /// only possible one; `3/4` is refused as ambiguous).
 fn date(t: &str) -> Result<Option<Day>, Refusal> {
     let num = |s: &str| (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok()).flatten();
-    let small = |n: u32| u8::try_from(n).ok();
+    // A month or day past 255 is no date (one past 12 or 31 is refused when the date is made).
+    let day = |y: Option<i32>, m: u32, d: u32| match (u8::try_from(m), u8::try_from(d)) {
+        (Ok(m), Ok(d)) => Ok(Some(Day::Date(y, m, d))),
+        _ => Err(Refusal::NoSuchDate),
+    };
     if is_iso_date(t) {
         let p: Vec<u32> = t.split('-').filter_map(num).collect();
         return match p[..] {
-            [y, m, d] => Ok(Some(Day::Date { date: (Some(y as i32), small(m).ok_or(Refusal::NoSuchDate)?, small(d).ok_or(Refusal::NoSuchDate)?) })),
+            [y, m, d] => day(Some(y as i32), m, d),
             _ => Ok(None),
         };
     }
@@ -541,7 +536,7 @@ fn date(t: &str) -> Result<Option<Day>, Refusal> {
         };
         let (Some(d), Some(m)) = (num(d), num(m)) else { return Ok(None) };
         let y = y.and_then(num).map(year);
-        return Ok(Some(Day::Date { date: (y, small(m).ok_or(Refusal::NoSuchDate)?, small(d).ok_or(Refusal::NoSuchDate)?) }));
+        return day(y, m, d);
     }
     let p: Vec<&str> = t.split('/').collect();
     if p.len() < 2 || p.len() > 3 || p.iter().any(|s| num(s).is_none()) {
@@ -556,7 +551,7 @@ fn date(t: &str) -> Result<Option<Day>, Refusal> {
         (false, false) => return Err(Refusal::Ambiguous),
         (true, true) => return Err(Refusal::NoSuchDate),
     };
-    Ok(Some(Day::Date { date: (y, small(m).ok_or(Refusal::NoSuchDate)?, small(d).ok_or(Refusal::NoSuchDate)?) }))
+    day(y, m, d)
 }
 
 fn number(t: &str) -> Option<u32> {
@@ -608,8 +603,6 @@ fn scan(words: &[String]) -> Result<Found, Refusal> {
         };
         if let Some(n) = day_word {
             f.set_day(Day::After(n))?;
-            // "mañana" after "pasado" replaces the "mañana" read as tomorrow — nothing was, as
-            // "pasado" is read here, not before.
             i += 1;
             continue;
         }
@@ -658,9 +651,9 @@ fn scan(words: &[String]) -> Result<Found, Refusal> {
                 continue;
             }
         }
-        // "for 45 min", "45 min", "1h30" after "for", "half an hour".
+        // "for 45 min", "45 min", "1h30" after "for" (without it, `15h` is a time), "half an hour".
         let after_for = FOR.contains(&prev);
-        if let Some((minutes, used)) = length_at(words, i).filter(|_| after_for || !is_time_word(t)) {
+        if let Some((minutes, used)) = length_at(words, i).filter(|_| after_for || clock(t).is_none()) {
             f.add_minutes(minutes);
             i += used;
             continue;
@@ -675,7 +668,7 @@ fn scan(words: &[String]) -> Result<Found, Refusal> {
             let of = if w(i + 1) == "de" { 2 } else { 1 };
             if let Some(m) = month(w(i + of).trim_end_matches('.')) {
                 let y = number(w(i + of + 1)).filter(|y| *y >= 1000).map(|y| y as i32);
-                f.set_day(Day::Date { date: (y, m, d as u8) })?;
+                f.set_day(Day::Date(y, m, d as u8))?;
                 i += of + 1 + usize::from(y.is_some());
                 continue;
             }
@@ -683,7 +676,7 @@ fn scan(words: &[String]) -> Result<Found, Refusal> {
         if let Some(m) = month(t.trim_end_matches('.')) {
             if let Some(d) = number(w(i + 1).trim_end_matches(['.', ','])).filter(|d| (1..=31).contains(d)) {
                 let y = number(w(i + 2)).filter(|y| *y >= 1000).map(|y| y as i32);
-                f.set_day(Day::Date { date: (y, m, d as u8) })?;
+                f.set_day(Day::Date(y, m, d as u8))?;
                 i += 2 + usize::from(y.is_some());
                 continue;
             }
@@ -716,11 +709,6 @@ fn scan(words: &[String]) -> Result<Found, Refusal> {
         i += 1;
     }
     Ok(f)
-}
-
-/// True for words that are times when no "for" precedes them (`15h`).
-fn is_time_word(t: &str) -> bool {
-    clock(t).is_some()
 }
 
 /// A length starting at word `i`: (`minutes`, words used). "45 min", "1 hour", "an hour",
