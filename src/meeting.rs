@@ -151,8 +151,13 @@ impl Draft {
 
     /// Its storage key.
     pub fn key(&self) -> String {
-        format!("{PREFIX}{}", self.id)
+        key(&self.id)
     }
+}
+
+/// The storage key of the draft `id`.
+pub fn key(id: &str) -> String {
+    format!("{PREFIX}{id}")
 }
 
 /// The confirmation page's answer: what to make.
@@ -194,6 +199,11 @@ pub enum Invalid {
     },
 }
 
+/// `at` as `<input type=datetime-local>` writes it, in the offset it carries: `2026-12-03T14:00`.
+pub fn input_of(at: OffsetDateTime) -> String {
+    format!("{}T{:02}:{:02}", at.date(), at.hour(), at.minute())
+}
+
 /// `2026-12-03T14:00` (seconds allowed) as a local time.
 pub fn local_input(s: &str) -> Option<PrimitiveDateTime> {
     let (d, t) = s.split_once('T')?;
@@ -215,10 +225,10 @@ impl Confirmed {
         }
         let mut guests = Vec::new();
         for g in &self.guests {
-            let email = valid_email(g).ok_or_else(|| Invalid::Guest { guest: g.chars().take(100).collect() })?;
-            if !guests.iter().any(|e: &String| e.eq_ignore_ascii_case(&email)) {
-                guests.push(email);
+            if valid_email(g).is_none() {
+                return Err(Invalid::Guest { guest: g.chars().take(100).collect() });
             }
+            push_guest(&mut guests, g);
         }
         if !DURATIONS.contains(&self.minutes) {
             return Err(Invalid::Length);
@@ -319,6 +329,9 @@ mod tests {
         assert_eq!(Confirmed { minutes: 4, ..base.clone() }.event("UTC", now(), &zone), Err(Invalid::Length));
         assert_eq!(Confirmed { start: Some("2026-12-01T15:00".into()), ..base.clone() }.event("UTC", now(), &zone), Err(Invalid::Start { refusal: Refusal::Past }));
         assert_eq!(Confirmed { start: Some("2026-02-30T15:00".into()), ..base.clone() }.event("UTC", now(), &zone), Err(Invalid::Start { refusal: Refusal::NoSuchDate }));
+        let at = now() + time::Duration::minutes(95);
+        assert_eq!(input_of(at), "2026-12-02T11:35");
+        assert_eq!(local_input(&input_of(at)), Some(PrimitiveDateTime::new(at.date(), at.time())), "read back as written");
         assert_eq!(Confirmed { start: Some("tomorrow".into()), ..base }.event("UTC", now(), &zone), Err(Invalid::Start { refusal: Refusal::NoSuchDate }));
     }
 }

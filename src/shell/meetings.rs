@@ -6,7 +6,8 @@ use super::storage::{self, Area};
 use super::{page, triggers};
 use crate::calendar::Making;
 use crate::errors::Problem;
-use crate::meeting::{Confirmed, Draft, Kind, Offered, MAX_AGE_MS};
+use crate::meeting::{input_of, key, Confirmed, Draft, Kind, Offered, MAX_AGE_MS};
+use crate::schedule::Zone;
 use crate::messages::Response;
 use serde::Serialize;
 
@@ -41,7 +42,7 @@ pub async fn open(kind: Kind, tab_id: Option<i32>, frame_id: i32, selection: Opt
 }
 
 async fn draft(id: &str) -> Option<Draft> {
-    let draft: Draft = storage::get(Area::Session, &format!("{}{id}", crate::meeting::PREFIX)).await?;
+    let draft: Draft = storage::get(Area::Session, &key(id)).await?;
     (draft.id == id && now_ms().saturating_sub(draft.created_ms) <= MAX_AGE_MS).then_some(draft)
 }
 
@@ -51,8 +52,7 @@ pub async fn get(id: &str) -> Response {
     let Some(draft) = draft(id).await else { return Response::Failed { problem: Problem::DraftGone } };
     let start_local = draft.start_ms.and_then(|ms| {
         let at = time::OffsetDateTime::from_unix_timestamp((ms / 1000) as i64).ok()?;
-        let local = at.to_offset(crate::schedule::Zone::offset_at(&BrowserZone, at));
-        Some(format!("{}T{:02}:{:02}", local.date(), local.hour(), local.minute()))
+        Some(input_of(at.to_offset(BrowserZone.offset_at(at))))
     });
     Response::Draft { draft, zone: chrome::time_zone(), start_local }
 }
@@ -82,5 +82,5 @@ pub async fn confirm(confirmed: Confirmed) -> Response {
 
 /// Forgets a draft (the page's Cancel).
 pub async fn cancel(id: &str) {
-    storage::remove(Area::Session, &format!("{}{id}", crate::meeting::PREFIX)).await;
+    storage::remove(Area::Session, &key(id)).await;
 }
