@@ -90,9 +90,12 @@ pub async fn offered(tab_id: i32, frame_id: i32) -> Offered {
 }
 
 /// Whether the probe found a field to type into, and what it found (the page has [`PAGE_WAIT_MS`]
-/// more to say).
-pub async fn probed(probe: Running) -> Result<Probe, Miss> {
-    probe.answer(PAGE_WAIT_MS).await.map_or(Err(Miss::Unresponsive), probe_outcome)
+/// more to say); no probe (no tab to look in): no field.
+pub async fn probed(probe: Option<Running>) -> Result<Probe, Miss> {
+    match probe {
+        Some(p) => p.answer(PAGE_WAIT_MS).await.map_or(Err(Miss::Unresponsive), probe_outcome),
+        None => Err(Miss::NoField),
+    }
 }
 
 /// Types `text` into the field the probe recorded under `nonce`, once — and not at all if the

@@ -61,10 +61,7 @@ pub async fn in_page(trigger: Trigger) {
     let destination = Destination::Page { tab_id, frame_id: target.map_or(0, |(_, frame)| frame), nonce };
     let settings = storage::settings().await;
     let made = make_link(true, destination.clone(), &settings).await;
-    let probed = match probe {
-        None => Err(Miss::NoField),
-        Some(p) => page::probed(p).await,
-    };
+    let probed = page::probed(probe).await;
     match made {
         Ok(made) => {
             hand_over(made, &destination, probed, &settings, Source::Page).await;
@@ -105,10 +102,7 @@ pub async fn meeting(tab_id: Option<i32>, frame_id: i32, making: Making) -> Resu
     let settings = storage::settings().await;
     let token = signin::get(true, making.scope()).await?;
     let made = action::run(action::new_record(&making, destination.clone()), token).await?;
-    let probed = match probe {
-        None => Err(Miss::NoField),
-        Some(p) => page::probed(p).await,
-    };
+    let probed = page::probed(probe).await;
     let (link, clip) = (made.link.clone(), clip(&settings, &made.link, made.making.title(), made.dial_in.as_ref()));
     let notice = hand_over(made, &destination, probed, &settings, Source::Page).await;
     Ok((link, notice == Notice::Inserted, clip))

@@ -593,10 +593,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(400, rpc_error(400, problem))
         # What needs an edition that has it [U: the exact refusal for personal accounts is not
         # documented; PERMISSION_DENIED is what Meet answers a feature the caller may not use].
-        wants_more = asked.get("moderation") == "ON" or any(
-            (c or {}).get(f) == "ON" for c, f in ((asked.get("artifactConfig", {}).get("recordingConfig"), "autoRecordingGeneration"),
-                                                  (asked.get("artifactConfig", {}).get("transcriptionConfig"), "autoTranscriptionGeneration"),
-                                                  (asked.get("artifactConfig", {}).get("smartNotesConfig"), "autoSmartNotesGeneration")))
+        artifacts = asked.get("artifactConfig", {})
+        wants_more = asked.get("moderation") == "ON" or "ON" in (v for c in artifacts.values() for v in c.values())
         if wants_more and STATE.config.get("meet_edition") == "personal":
             return self.reply(403, rpc_error(403, "The caller does not have permission"))
         config = {"accessType": asked.get("accessType") or "TRUSTED", "entryPointAccess": asked.get("entryPointAccess") or "ALL",
