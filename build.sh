@@ -181,6 +181,12 @@ count() {  # count LOGFILE : adds the pass/fail counts that cargo test and node 
     /test result: (ok|FAILED)\./ { for (i = 1; i < NF; i++) { if ($(i+1) == "passed;") p += $i; if ($(i+1) == "failed;") f += $i } }
     /^# pass [0-9]+$/ { p += $3 }
     /^# fail [0-9]+$/ { f += $3 }
+    /^Ran [0-9]+ tests? in / { ran = $2 }
+    /^OK( |$)/ && ran != "" { p += ran; ran = "" }
+    /^FAILED \(/ && ran != "" {
+      n = 0; s = $0
+      while (match(s, /(failures|errors)=[0-9]+/)) { v = substr(s, RSTART, RLENGTH); sub(/.*=/, "", v); n += v; s = substr(s, RSTART + RLENGTH) }
+      f += n; p += (ran > n ? ran - n : 0); ran = "" }
     END { print p + 0, f + 0 }' "$1")
   PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
 }
@@ -193,7 +199,15 @@ run_layer() {  # run_layer NAME CMD... : runs one layer, tees its output, counts
   count "$log"; rm -f "$log"
 }
 
+# Google's discovery documents (Calendar v3, Meet v2), against which the fake checks every request.
+DISCOVERY_DIR=${MEETLINK_DISCOVERY_DIR:-$ROOT/../shared/reference/discovery}
+ensure_discovery() {
+  [ -f "$DISCOVERY_DIR/calendar-v3.json" ] && [ -f "$DISCOVERY_DIR/meet-v2.json" ] || die "the fake Google checks every request against Google's discovery documents, and finds none in $DISCOVERY_DIR: set MEETLINK_DISCOVERY_DIR to a folder with calendar-v3.json and meet-v2.json (README: The fake Google)"
+  export MEETLINK_DISCOVERY_DIR=$DISCOVERY_DIR
+}
+
 start_fake() {  # start_fake PORT : the fake Google in the background, until this script exits
+  ensure_discovery
   python3 tests/fake_google/server.py --port "$1" >/dev/null 2>&1 &
   FAKE_PIDS="${FAKE_PIDS:-} $!"
   trap 'kill ${FAKE_PIDS:-} 2>/dev/null || true' EXIT
@@ -204,11 +218,22 @@ start_fake() {  # start_fake PORT : the fake Google in the background, until thi
   die "the fake Google did not start on port $1"
 }
 
+# schema_findings PORT : one test: the fake on PORT found nothing Google would refuse or drop in the
+# requests it received (tests/fake_google/discovery.py), and forgets what it found.
+schema_findings() {
+  local found; found=$(curl -sf -X POST "http://127.0.0.1:$1/_fake/schema/take") || { echo "# fail 1"; return 1; }
+  if [ "$found" = "[]" ]; then echo "# pass 1"; else echo "$found"; echo "# fail 1"; return 1; fi
+}
+
 cmd_test() {
   ensure_build_tools
   ensure_test_tools
+  ensure_discovery
   command -v curl >/dev/null || apt_install curl
   run_layer "native: cargo test" cargo test --locked
+  # The fake's discovery check itself (every kind of mistake it must catch, and MeetLink's requests
+  # that it must let through).
+  run_layer "fake: the discovery check" python3 -m unittest discover -s tests/fake_google
   run_layer "lint: clippy (native and wasm)" bash -c \
     'cargo clippy --quiet --locked --all-targets -- -D warnings && cargo clippy --quiet --locked --target wasm32-unknown-unknown -- -D warnings'
   # Layer 2: the shell's HTTP path (gloo-net, serde_json) in a headless Chromium service worker,
@@ -219,6 +244,7 @@ cmd_test() {
     CHROMEDRIVER=/usr/bin/chromedriver MEETLINK_FAKE_URL="http://127.0.0.1:$wport" \
     WASM_BINDGEN_TEST_TIMEOUT=60 CARGO_TARGET_DIR=target/wasm-test \
     cargo test --locked --target wasm32-unknown-unknown --test wasm
+  run_layer "wasm: requests as Google's discovery documents describe them" schema_findings $wport
   # Layer 3: the built extension in headless Chromium, against the fake Google.
   MEETLINK_CLIENT_ID=fake-client.apps.googleusercontent.com MEETLINK_WEB_CLIENT_ID=fake-web-client.apps.googleusercontent.com \
     build target/e2e-dist "http://127.0.0.1:$FAKE_PORT"

@@ -1,7 +1,7 @@
 // Shared e2e plumbing: the fake Google, a headless Chromium with the built extension loaded
 // unpacked, and a stand-in for chrome.identity.getAuthToken (Debian's Chromium cannot mint Google
 // tokens; extension-platform.md §0).
-import { before, after, beforeEach } from 'node:test';
+import { before, after, beforeEach, afterEach } from 'node:test';
 import { chromium } from 'playwright-core';
 import { build as esbuild } from 'esbuild';
 import { createServer } from 'node:http';
@@ -124,13 +124,32 @@ async function control(path, body) {
   return res.json();
 }
 
+/**
+ * Every Calendar and Meet request the fake received was checked against Google's discovery documents
+ * (tests/fake_google/discovery.py): a test during which MeetLink sent anything Google would refuse,
+ * or a field Google would silently drop, fails. Registered at the top level of every file that imports
+ * this harness (Chromium's and Firefox's), after each test and once more at the end of the file, for
+ * requests that outlive their test (a placeholder's delete). The findings are taken, so each is
+ * reported once.
+ */
+async function noSchemaFindings() {
+  if (!fake.process) return;
+  const found = await control('schema/take', {});
+  if (found.length) {
+    throw new Error(`the fake's discovery check found ${found.length} request(s) Google would refuse or drop from:\n`
+      + found.map((f) => `  ${f.kind}: ${f.request}: ${f.where}: ${f.message}`).join('\n'));
+  }
+}
+afterEach(noSchemaFindings);
+after(noSchemaFindings);
+
 export const fake = {
   process: null,
   async start() {
     this.process = spawn('python3', [join(ROOT, 'tests', 'fake_google', 'server.py'), '--port', String(FAKE_PORT)], { stdio: 'ignore' });
     await waitFor(async () => { try { return await control('reset', {}); } catch { return false; } }, { what: 'fake Google' });
   },
-  stop() { this.process?.kill(); },
+  stop() { this.process?.kill(); this.process = null; },
   reset: (config = {}) => control('reset', config),
   config: (config) => control('config', config),
   faults: (...faults) => control('faults', faults),

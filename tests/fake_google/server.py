@@ -21,11 +21,20 @@ Test control lives under /_fake/ (never a Google path):
   GET  /_fake/log                   every request received, in order
   GET  /_fake/events                every event, deleted ones included (status "cancelled")
   GET  /_fake/spaces                every Meet space made, by name
+  GET  /_fake/schema                what the discovery check found (discovery.py): requests Google would
+                                    reject (kind "error", answered with Google's 400/404) or whose fields
+                                    it would drop (kind "ignored", answered as Google would); kept across
+                                    /_fake/reset, so a test harness sees every request's
+  POST /_fake/schema/take           the same, and forgets them
   GET  /_fake/mail                  the invitations Calendar would have e-mailed ({event, to}), as
                                     sendUpdates says: all guests, those outside the organizer's
                                     domain (externalOnly), or none
   config meet_edition: "workspace" (default) or "personal": a personal account's spaces.create refuses
                                     host management and automatic artifacts (403 PERMISSION_DENIED)
+
+Every Calendar and Meet request is first checked against Google's discovery documents (Calendar v3,
+Meet v2: ../shared/reference/discovery/, or $MEETLINK_DISCOVERY_DIR), as discovery.py says; the fake
+does not start without them.
 
 Run by hand:  python3 tests/fake_google/server.py --port 7357   (or ./build.sh fake)
 Standard library only, so nothing is installed to run it.
@@ -43,6 +52,8 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
+import discovery
+
 G = "https://www.googleapis.com/auth/"
 CAL_WRITE = {G + s for s in ("calendar", "calendar.events", "calendar.app.created", "calendar.events.owned")}
 CAL_READ_EVENT = CAL_WRITE | {G + s for s in (
@@ -57,39 +68,6 @@ DEFAULT_TOKEN = "ya29.fake-token"
 DEFAULT_EMAIL = "me@example.com"
 EVENT_ID = re.compile(r"^[a-v0-9]{5,1024}$")
 ATTENDEE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
-# Meet SpaceConfig (google-apis.md §3): field -> allowed values, or the nested object's fields.
-ON_OFF = {"ON", "OFF"}
-RESTRICTION = {"HOSTS_ONLY", "NO_RESTRICTION"}
-SPACE_CONFIG = {
-    "accessType": {"OPEN", "TRUSTED", "RESTRICTED"},
-    "entryPointAccess": {"ALL", "CREATOR_APP_ONLY"},
-    "moderation": ON_OFF,
-    "moderationRestrictions": {"chatRestriction": RESTRICTION, "reactionRestriction": RESTRICTION,
-                               "presentRestriction": RESTRICTION, "defaultJoinAsViewerType": ON_OFF},
-    "attendanceReportGenerationType": {"GENERATE_REPORT", "DO_NOT_GENERATE"},
-    "artifactConfig": {"recordingConfig": {"autoRecordingGeneration": ON_OFF},
-                       "transcriptionConfig": {"autoTranscriptionGeneration": ON_OFF},
-                       "smartNotesConfig": {"autoSmartNotesGeneration": ON_OFF}},
-}
-
-
-def config_error(value, schema, at):
-    """The INVALID_ARGUMENT message Google's JSON parser gives for `value` against `schema`, or None."""
-    if not isinstance(value, dict):
-        return "Invalid value at '%s': expected an object" % at
-    for key, v in value.items():
-        if key not in schema:
-            return "Invalid JSON payload received. Unknown name \"%s\" at '%s': Cannot find field." % (key, at)
-        allowed = schema[key]
-        snake = re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), key)
-        if isinstance(allowed, dict):
-            problem = config_error(v, allowed, at + "." + snake)
-            if problem:
-                return problem
-        elif v not in allowed and not (isinstance(v, str) and v.endswith("_UNSPECIFIED")):
-            return "Invalid value at '%s.%s', \"%s\"" % (at, snake, v)
-    return None
-
 # Calendar error catalogue (google-apis.md §2.2): status -> reason -> (domain, message, canonical status)
 CATALOGUE = {
     400: {"badRequest": ("global", "Bad Request"), "invalid": ("global", "Invalid Value"),
@@ -179,6 +157,8 @@ class State:
                                            "exp": time.time() + 3600, "client_id": "fake-client"}}
             self.revoked = set()
             self.codes = {}
+        # Not reset: what the discovery check found stays until a harness takes it (/_fake/schema/take).
+        self.schema = getattr(self, "schema", [])
 
     def take_fault(self, op):
         """The first queued fault whose `match` fits `op` (insert, get, delete, calendar, spaces, auth,
@@ -196,6 +176,7 @@ class State:
 
 
 STATE = State()
+DISCOVERY = None  # discovery.Discovery, loaded in main()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -334,12 +315,24 @@ class Handler(BaseHTTPRequestHandler):
         with STATE.lock:
             STATE.log.append(self.record)
         op, route = self.route(method, path)
-        if route is None:
-            return self.reply(404, b"<!DOCTYPE html><html><body>404. That's an error.</body></html>",
-                              content_type="text/html; charset=UTF-8")
         latency = STATE.config.get("latency_ms", 0)
         if latency:
             time.sleep(latency / 1000)
+        verdict = DISCOVERY.check(method, path, url.query, self.json_body) if DISCOVERY else None
+        if verdict is not None:
+            if verdict.errors == [] and route is None:
+                verdict.add("ignored", "path", "%s is Google's, but the fake does not implement it" % verdict.method_id)
+            findings = [dict(f, request="%s %s" % (method, self.path)) for f in verdict.findings()]
+            if findings:
+                self.record["schema"] = findings
+                with STATE.lock:
+                    STATE.schema.extend(findings)
+            if verdict.errors:
+                status, body = verdict.reply
+                return self.reply(status, body)
+        if route is None:
+            return self.reply(404, b"<!DOCTYPE html><html><body>404. That's an error.</body></html>",
+                              content_type="text/html; charset=UTF-8")
         fault = STATE.take_fault(op)
         if fault and fault.get("kind") == "slow":
             time.sleep(fault.get("ms", 1000) / 1000)
@@ -451,9 +444,9 @@ class Handler(BaseHTTPRequestHandler):
         body = self.json_body
         if body is ValueError or not isinstance(body, dict):
             return self.reply(400, calendar_error(400, "parseError"))
+        # conferenceDataVersion (0 or 1) and sendUpdates (all, externalOnly, none) were checked against
+        # the discovery document before this handler ran.
         version = self.query.get("conferenceDataVersion", "0")
-        if version not in ("0", "1"):
-            return self.reply(400, calendar_error(400, "invalid", "Invalid conferenceDataVersion value."))
         start, end = body.get("start"), body.get("end")
         if not isinstance(start, dict) or not isinstance(end, dict):
             return self.reply(400, calendar_error(400, "required", "Missing end time." if start else "Missing start time."))
@@ -465,11 +458,6 @@ class Handler(BaseHTTPRequestHandler):
         if e <= s and s[-1] == e[-1] == "Z":
             return self.reply(400, calendar_error(400, "timeRangeEmpty"))
         send_updates = self.query.get("sendUpdates")
-        if send_updates is not None and send_updates not in ("all", "externalOnly", "none"):
-            message = "Invalid string value: '%s'. Allowed values: [all, externalOnly, none]" % send_updates
-            error = calendar_error(400, "invalidParameter", message)
-            error["error"]["errors"][0].update(location="sendUpdates", locationType="parameter")
-            return self.reply(400, error)
         attendees = body.get("attendees")
         if attendees is not None:
             if not isinstance(attendees, list) or not all(isinstance(a, dict) for a in attendees):
@@ -583,14 +571,9 @@ class Handler(BaseHTTPRequestHandler):
     def spaces_create(self):
         if self.check_token(MEET_CREATE, error=rpc_error):
             return
+        # The body was checked against the Space schema (discovery.py): unknown names, bad enums.
         body = self.json_body if isinstance(self.json_body, dict) else {}
-        for key in body:
-            if key not in ("config", "name", "meetingUri", "meetingCode", "activeConference"):
-                return self.reply(400, rpc_error(400, "Invalid JSON payload received. Unknown name \"%s\": Cannot find field." % key))
         asked = body.get("config") or {}
-        problem = config_error(asked, SPACE_CONFIG, "space.config")
-        if problem:
-            return self.reply(400, rpc_error(400, problem))
         # What needs an edition that has it [U: the exact refusal for personal accounts is not
         # documented; PERMISSION_DENIED is what Meet answers a feature the caller may not use].
         artifacts = asked.get("artifactConfig", {})
@@ -744,6 +727,13 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_fake/events" and method == "GET":
             with STATE.lock:
                 return self.reply(200, list(STATE.events.values()))
+        if path == "/_fake/schema" and method == "GET":
+            with STATE.lock:
+                return self.reply(200, STATE.schema)
+        if path == "/_fake/schema/take" and method == "POST":
+            with STATE.lock:
+                taken, STATE.schema = STATE.schema, []
+            return self.reply(200, taken)
         if path == "/_fake/mail" and method == "GET":
             with STATE.lock:
                 return self.reply(200, STATE.mail)
@@ -765,10 +755,20 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=7357)
+    ap.add_argument("--discovery", default=discovery.default_directory(),
+                    help="the folder with calendar-v3.json and meet-v2.json (Google's discovery documents)")
     args = ap.parse_args()
+    global DISCOVERY
+    try:
+        DISCOVERY = discovery.Discovery(args.discovery)
+    except (OSError, ValueError) as e:
+        sys.exit("fake_google: cannot read Google's discovery documents in %s (%s). They are Calendar v3's and "
+                 "Meet v2's (../shared/reference/discovery/SOURCE.md says where from); set MEETLINK_DISCOVERY_DIR "
+                 "or --discovery to their folder." % (args.discovery, e))
     server = ThreadingHTTPServer((args.host, args.port), Handler)
     server.daemon_threads = True
-    print("fake_google listening on http://%s:%d" % (args.host, server.server_port), flush=True)
+    print("fake_google listening on http://%s:%d (discovery: calendar %s, meet %s)" % (
+        args.host, server.server_port, DISCOVERY.calendar.revision, DISCOVERY.meet.revision), flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
