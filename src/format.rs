@@ -82,13 +82,15 @@ fn tel_uri(uri: &str) -> Option<String> {
 }
 
 /// A phone entry point, validated: a `tel:` dial string; its label if it looks like a phone number
-/// (digits, spaces, `+-().`), else the dial string without `tel:`; a PIN of digits; a two-letter
-/// region. `None` when the dial string is not one, or a PIN is there but is not digits (a number
-/// without its PIN would not let anyone in).
+/// (digits, spaces, `+-().`) and is that number (the same digits in the same order: the plain text
+/// shows only the label, so a label that says another number would send people to it), else the dial
+/// string without `tel:`; a PIN of digits; a two-letter region. `None` when the dial string is not
+/// one, or a PIN is there but is not digits (a number without its PIN would not let anyone in).
 fn phone(uri: Option<&str>, label: Option<&str>, pin: Option<&str>, region: Option<&str>) -> Option<Phone> {
     let tel = tel_uri(uri?)?;
+    let digits = |s: &str| s.bytes().filter(u8::is_ascii_digit).collect::<Vec<u8>>();
     let label_ok = |l: &&str| {
-        (4..=32).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_digit() || b" +-().".contains(&b)) && l.bytes().any(|b| b.is_ascii_digit())
+        (4..=32).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_digit() || b" +-().".contains(&b)) && digits(l) == digits(&tel)
     };
     let number = label.filter(label_ok).map_or_else(|| tel["tel:".len()..].to_owned(), str::to_owned);
     let pin = match pin {
@@ -303,6 +305,10 @@ mod tests {
             (json!([{"entryPointType": "more", "uri": MORE}]), None),
             (json!([{"entryPointType": "phone", "uri": "tel:+44-20-3873-7654"}]), Some("Join by phone: +44-20-3873-7654")),
             (json!([{"entryPointType": "phone", "uri": "tel:+1-402-410-2193", "label": "<b>call</b>", "pin": "1"}]), Some("Join by phone: +1-402-410-2193 (PIN 1#)")),
+            // A label that names another number than the one dialled: the dialled one is shown.
+            (json!([{"entryPointType": "phone", "uri": "tel:+1-402-410-2193", "label": "+1 900-555-0199"}]), Some("Join by phone: +1-402-410-2193")),
+            (json!([{"entryPointType": "phone", "uri": "tel:+1-402-410-2193", "label": "+1 402-410-219"}]), Some("Join by phone: +1-402-410-2193")),
+            (json!([{"entryPointType": "phone", "uri": "tel:+1-402-410-2193", "label": "+1 (402) 410-2193"}]), Some("Join by phone: +1 (402) 410-2193")),
             (json!([{"entryPointType": "phone", "uri": "javascript:alert(1)", "label": "+1 402"}]), None),
             (json!([{"entryPointType": "phone", "uri": "tel:+1-402-410-2193;ext=<x>"}]), None),
             (json!([{"entryPointType": "phone", "uri": "tel:+1-402-410-2193", "pin": "12a"}]), None),
@@ -329,6 +335,7 @@ mod tests {
             json!({"phones": []}),
             json!({"phones": [{"number": "+1 402", "tel": "javascript:x"}]}),
             json!({"phones": [{"number": "<img>", "tel": "tel:+1-402-410-2193"}]}),
+            json!({"phones": [{"number": "+1 900-555-0199", "tel": "tel:+1-402-410-2193"}]}),
             json!({"phones": [{"number": "+1 402-410-2193", "tel": "tel:+1-402-410-2193"}], "more": "https://evil.example"}),
             json!({"phones": [{"number": "+1 402-410-2193", "tel": "tel:+1-402-410-2193", "extra": 1}]}),
         ] {
