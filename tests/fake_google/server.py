@@ -13,6 +13,7 @@ Test control lives under /_fake/ (never a Google path):
                                     pending_polls, conference ("success" | "failure"), auth {...}
                                     (auth: error, prompt_none_error, granted_scopes, email, expires_in,
                                     tamper_state, unknown_client, token: the access token to mint)
+  POST /_fake/faults/clear          forget the queued faults (Google is well again; events stay)
   POST /_fake/faults   [{...}]      queue faults: {match, kind, times, ...} (State.take_fault; kinds:
                                     error (status, reason, retry_after), drop, malformed, html, slow (ms),
                                     redirect (status, location), huge (mb, chunked), pending, failure, link;
@@ -711,6 +712,10 @@ class Handler(BaseHTTPRequestHandler):
             with STATE.lock:
                 STATE.config.update(body)
             return self.reply(200, STATE.config)
+        if path == "/_fake/faults/clear" and method == "POST":
+            with STATE.lock:
+                STATE.faults = []
+            return self.reply(200, {"queued": 0})
         if path == "/_fake/faults" and method == "POST":
             with STATE.lock:
                 STATE.faults.extend(body if isinstance(body, list) else [body])
