@@ -1,7 +1,13 @@
 // The confirmation of an invite or a scheduled meeting: shows the draft the worker wrote (the
-// guests found on the page, the time read from the selection), lets the user change it, and sends
-// the answer back. Text only (textContent, never HTML); every check is made again in the worker
-// (src/meeting.rs), this page only helps the user get it right.
+// guests found on the page and where each came from, the time read from the selection), lets the
+// user change it, and sends the answer back. Text only (textContent, never HTML); every check is made
+// again in the worker (src/meeting.rs), this page only helps the user get it right.
+//
+// One confirmation is one action (src/shell/meetings.rs): once Create was clicked, the meeting is
+// the one confirmed, the form stays as it was sent, and a failure offers "Try again", which runs that
+// same action (an insert that landed is found again, never made twice). The window reads where the
+// action is from the worker whenever it opens, regains focus or waits — so it learns the outcome
+// even when the worker that ran it was stopped.
 import { t, localize } from './i18n.js';
 import { copyBoth } from './clip.js';
 
@@ -13,28 +19,47 @@ const ask = (type, fields = {}) => chrome.runtime.sendMessage({ type, ...fields 
 const id = location.hash.slice(1);
 const EMAIL = /^[^\s@<>()"',;]{1,64}@[a-z0-9-]+(\.[a-z0-9-]+)+$/i; // a first check; the worker's is the one
 const MAX_GUESTS = 50;
-let guests = [];
-let made = false;
+const FROM = { to: 'meetingFromTo', cc: 'meetingFromCc', selection: 'meetingFromSelection' };
+// While the meeting is being made, where it is is asked again this often, for at most this long
+// (an action ends within 50 s; a stopped worker's is resumed when this very question wakes it).
+const WATCH_MS = 1000;
+const WATCH_FOR_MS = 3 * 60_000;
+let guests = []; // {email, from}
+let state = 'open'; // open | making | made | failed
 let clip = null;
+let watching = null;
 
 function showProblem(text) {
   $('problem').textContent = text || '';
   $('problem').hidden = !text;
 }
 
+const chosenUpdates = () => document.querySelector('input[name=sendUpdates]:checked')?.value;
+
+/** Create is for a complete answer: with guests, who gets an e-mail is the user's own choice. */
+function syncCreate() {
+  const mustChoose = guests.length > 0 && !chosenUpdates();
+  $('choose-updates').hidden = !mustChoose || state !== 'open';
+  $('create').disabled = state === 'making' || state === 'made' || (state === 'open' && mustChoose);
+}
+
 function renderGuests() {
   const list = $('guests');
   list.replaceChildren(...guests.map((g, i) => {
     const li = document.createElement('li');
-    const name = Object.assign(document.createElement('span'), { textContent: g, className: 'guest' });
+    const who = Object.assign(document.createElement('span'), { className: 'guest' });
+    const email = Object.assign(document.createElement('span'), { className: 'guest-email', textContent: g.email });
+    const from = Object.assign(document.createElement('span'), { className: 'guest-from', textContent: t(FROM[g.from] || 'meetingFromYou') });
+    who.append(email, from);
     const remove = Object.assign(document.createElement('button'), { type: 'button', className: 'small', textContent: t('meetingRemove') });
-    remove.setAttribute('aria-label', t('meetingRemoveGuest', g));
+    remove.setAttribute('aria-label', t('meetingRemoveGuest', g.email));
     remove.addEventListener('click', () => { guests.splice(i, 1); renderGuests(); });
-    li.append(name, remove);
+    li.append(who, remove);
     return li;
   }));
   $('no-guests').hidden = guests.length > 0;
   $('updates').disabled = guests.length === 0;
+  syncCreate();
 }
 
 function addGuest() {
@@ -42,7 +67,7 @@ function addGuest() {
   if (!value) return;
   if (!EMAIL.test(value)) return showProblem(t('meetingBadGuest', value));
   if (guests.length >= MAX_GUESTS) return showProblem(t('invalid_tooManyGuests'));
-  if (!guests.some((g) => g.toLowerCase() === value.toLowerCase())) guests.push(value);
+  if (!guests.some((g) => g.email.toLowerCase() === value.toLowerCase())) guests.push({ email: value, from: 'you' });
   $('guest').value = '';
   showProblem('');
   renderGuests();
@@ -53,19 +78,56 @@ function syncNow() {
   $('start').required = !$('now').checked;
 }
 
-async function load() {
-  const answer = await ask('getDraft', { id });
-  if (answer?.type !== 'draft') {
-    showProblem(t(`problem_${answer?.problem || 'unexpected'}`));
-    return;
+/** Shows where the action is: the form open for edits, being made, made, or failed ("Try again"). */
+function show(action) {
+  state = action.state;
+  const confirmed = state !== 'open';
+  $('edits').disabled = confirmed; // the meeting is the one confirmed: nothing in it changes now
+  $('cancel').hidden = state === 'making';
+  $('being-made').hidden = state !== 'making';
+  $('cancel').textContent = t(state === 'failed' ? 'meetingClose' : 'meetingCancel');
+  $('create').textContent = t(state === 'failed' ? 'meetingTryAgain' : 'meetingCreate');
+  $('status').textContent = state === 'making' ? t('meetingMaking') : '';
+  if (state === 'failed') showProblem(t(`problem_${action.problem || 'unexpected'}`));
+  if (state === 'made') {
+    clip = action.clip;
+    $('form').hidden = true;
+    $('done-text').textContent = t(action.typed ? 'meetingTyped' : 'meetingCopied');
+    $('link').href = action.link.url;
+    $('link').textContent = action.link.url.replace(/^https:\/\//, '');
+    $('done').hidden = false;
+    // Typed where the user was: back to it. Otherwise the link stays here to copy.
+    if (action.typed) window.close();
   }
-  const { draft, zone, startLocal } = answer;
+  syncCreate();
+  if (state === 'making') watch(); else stopWatching();
+}
+
+/** Asks where the action is until it has ended (bounded), then shows it. */
+function watch() {
+  if (watching) return;
+  const until = Date.now() + WATCH_FOR_MS;
+  watching = setInterval(async () => {
+    if (Date.now() > until) return stopWatching();
+    await refresh();
+  }, WATCH_MS);
+}
+function stopWatching() {
+  clearInterval(watching);
+  watching = null;
+}
+
+/** The worker's record of this draft and its action; shows it unless the form is still open. */
+async function refresh() {
+  const answer = await ask('getDraft', { id }).catch(() => null);
+  if (answer?.type === 'draft' && answer.action.state !== 'open') show(answer.action);
+  return answer;
+}
+
+function fill({ draft, zone, startLocal }) {
   document.title = $('heading').textContent = t(draft.kind === 'invite' ? 'meetingInviteTitle' : 'meetingScheduleTitle');
-  guests = draft.guests.slice(0, MAX_GUESTS);
-  $('title').value = draft.title;
-  $('minutes').value = String(draft.minutes);
   $('start-label').textContent = zone;
-  if (draft.phrase && draft.kind === 'schedule') {
+  if (draft.phrase) {
     $('phrase').textContent = draft.phrase;
     $('phrase-row').hidden = false;
   }
@@ -73,67 +135,88 @@ async function load() {
     $('refusal').textContent = t(`refusal_${draft.refusal}`);
     $('refusal').hidden = false;
   }
+  const sent = draft.confirmed; // what was confirmed, when it was: shown as it was sent
+  const fromOf = (email) => draft.guests.find((g) => g.email.toLowerCase() === email.toLowerCase())?.from || 'you';
+  guests = sent ? sent.guests.map((email) => ({ email, from: fromOf(email) })) : draft.guests.slice(0, MAX_GUESTS);
+  $('title').value = sent ? sent.title : draft.title;
+  $('minutes').value = String(sent ? sent.minutes : draft.minutes);
   // An invite is for now unless a time is set; a schedule is at the time read (or one to pick).
-  $('now').checked = draft.kind === 'invite' && !startLocal;
-  if (startLocal) $('start').value = startLocal;
+  const start = sent ? sent.start : startLocal;
+  $('now').checked = sent ? !sent.start : draft.kind === 'invite' && !startLocal;
+  if (start) $('start').value = start;
   syncNow();
-  for (const radio of document.querySelectorAll('input[name=sendUpdates]')) radio.checked = radio.value === draft.sendUpdates;
+  // Nothing is preselected: with guests, who gets an e-mail is the user's choice.
+  for (const radio of document.querySelectorAll('input[name=sendUpdates]')) radio.checked = sent ? radio.value === sent.sendUpdates : false;
   renderGuests();
+}
+
+async function load() {
+  const answer = await ask('getDraft', { id }).catch(() => null);
+  if (answer?.type !== 'draft') {
+    showProblem(t(`problem_${answer?.problem || 'unexpected'}`));
+    return;
+  }
+  fill(answer);
   $('form').hidden = false;
-  (draft.refusal ? $('start') : $('create')).focus();
+  show(answer.action);
+  if (state === 'open') {
+    const first = document.querySelector('input[name=sendUpdates]');
+    (answer.draft.refusal ? $('start') : guests.length ? first : $('create')).focus();
+  }
 }
 
 $('now').addEventListener('change', syncNow);
+for (const radio of document.querySelectorAll('input[name=sendUpdates]')) radio.addEventListener('change', syncCreate);
 $('add-guest').addEventListener('click', addGuest);
 $('guest').addEventListener('keydown', (e) => {
   if (e.key === 'Enter') { e.preventDefault(); addGuest(); }
 });
 $('cancel').addEventListener('click', async () => {
-  await ask('cancelMeeting', { id });
-  made = true;
+  if (state === 'making') return;
+  await ask('cancelMeeting', { id }).catch(() => {});
   window.close();
 });
 document.addEventListener('keydown', (e) => {
-  if (e.key === 'Escape' && !made) $('cancel').click();
+  if (e.key === 'Escape' && state !== 'making') $('cancel').click();
 });
+// Back to the window (it was behind another, or the worker finished while it was hidden).
+window.addEventListener('focus', () => { if (state !== 'open') refresh(); });
+document.addEventListener('visibilitychange', () => { if (!document.hidden && state !== 'open') refresh(); });
 
 $('form').addEventListener('submit', async (e) => {
   e.preventDefault();
-  if ($('guest').value.trim()) addGuest();
-  if (!$('now').checked && !$('start').value) {
-    showProblem(t('invalid_start'));
-    return;
+  if (state === 'making' || state === 'made') return;
+  if (state === 'open') {
+    if ($('guest').value.trim()) addGuest();
+    if (!$('now').checked && !$('start').value) {
+      showProblem(t('invalid_start'));
+      return;
+    }
+    if (guests.length && !chosenUpdates()) return syncCreate();
   }
-  const sendUpdates = document.querySelector('input[name=sendUpdates]:checked')?.value || 'none';
   const meeting = {
-    id, guests, title: $('title').value, minutes: Number($('minutes').value),
-    start: $('now').checked ? null : $('start').value, sendUpdates,
+    id, guests: guests.map((g) => g.email), title: $('title').value, minutes: Number($('minutes').value),
+    start: $('now').checked ? null : $('start').value, sendUpdates: guests.length ? chosenUpdates() : 'none',
   };
-  $('create').disabled = true;
+  const before = state;
   showProblem('');
-  $('status').textContent = t('meetingMaking');
-  const answer = await ask('confirmMeeting', { meeting });
-  $('status').textContent = '';
-  if (answer?.type === 'meeting') {
-    made = true;
-    clip = answer.clip;
-    $('form').hidden = true;
-    $('done-text').textContent = t(answer.typed ? 'meetingTyped' : 'meetingCopied');
-    $('link').href = answer.link.url;
-    $('link').textContent = answer.link.url.replace(/^https:\/\//, '');
-    $('done').hidden = false;
-    // Typed where the user was: back to it. Otherwise the link stays here to copy.
-    if (answer.typed) window.close();
-    return;
-  }
-  $('create').disabled = false;
+  show({ state: 'making' });
+  // The answer is lost when the worker is stopped before it (the port closes): the window then
+  // waits for the outcome in the draft's record.
+  const answer = await ask('confirmMeeting', { meeting }).catch(() => ({ type: 'making' }));
+  if (answer?.type === 'meeting') return show({ state: 'made', ...answer });
+  if (answer?.type === 'making') return;
   if (answer?.type === 'invalid') {
+    show({ state: before });
     const { invalid } = answer;
-    showProblem(invalid.reason === 'guest' ? t('meetingBadGuest', invalid.guest)
+    return showProblem(invalid.reason === 'guest' ? t('meetingBadGuest', invalid.guest)
       : invalid.reason === 'start' ? t(`refusal_${invalid.refusal}`) : t(`invalid_${invalid.reason}`));
-  } else {
-    showProblem(t(`problem_${answer?.problem || 'unexpected'}`));
   }
+  if (answer?.problem === 'draftGone') {
+    show({ state: before });
+    return showProblem(t('problem_draftGone'));
+  }
+  show({ state: 'failed', problem: answer?.problem });
 });
 
 $('copy').addEventListener('click', async () => {
@@ -142,7 +225,9 @@ $('copy').addEventListener('click', async () => {
 });
 
 window.addEventListener('pagehide', () => {
-  if (!made) ask('cancelMeeting', { id }).catch(() => {});
+  // The worker forgets the draft unless its meeting may still be being made (that goes on, and is
+  // told by notification).
+  if (state !== 'making') ask('cancelMeeting', { id }).catch(() => {});
 });
 
 load();

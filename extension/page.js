@@ -290,20 +290,20 @@ export function gatherPeople() {
   } else {
     selection = String(document.getSelection() || '');
   }
-  const recipients = [];
+  const found = { to: [], cc: [] };
   if (location.hostname === 'mail.google.com') {
-    // The compose window around the focus: the nearest ancestor with a To row (Gmail may have
-    // several compose windows open); with no focus in one, the first on the page.
+    // The compose window that holds the focus (the one the menu was opened in): the nearest
+    // ancestor of the focus with a To row. Gmail may have several drafts open; with the focus in
+    // none of them, no recipients at all — never another draft's.
     let compose = active && active !== document.body ? active : null;
     while (compose && !compose.querySelector('[name="to"]')) compose = compose.parentElement;
-    compose = compose || document;
-    for (const row of ['to', 'cc']) {
+    for (const row of compose ? ['to', 'cc'] : []) {
       const chips = compose.querySelectorAll(`[name="${row}"] [role="option"][data-hovercard-id], [name="${row}"] [email]`);
       for (const chip of chips) {
         const address = chip.getAttribute('data-hovercard-id') || chip.getAttribute('email') || '';
-        if (recipients.length < MAX_PEOPLE && typeof address === 'string') recipients.push(address.slice(0, 320));
+        if (found.to.length + found.cc.length < MAX_PEOPLE) found[row].push(address.slice(0, 320));
       }
     }
   }
-  return { selection: selection.slice(0, MAX_TEXT), recipients };
+  return { selection: selection.slice(0, MAX_TEXT), to: found.to, cc: found.cc };
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 /// Everything that can stop a link from being made, as the user is told it.
 ///
 /// Serialized as its [`Problem::name`]; the popup and the worker look up `problem_<name>` in `_locales`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Problem {
     /// This build has no OAuth client ID (see the README's Google Cloud set-up).

@@ -233,10 +233,12 @@ impl CreateFlow {
     /// Ends the action with `problem` (used by the shell when it cannot go on, e.g. token renewal
     /// failed), naming the event for cleanup if it may exist — a kept event too: without its link
     /// it is of no use. (A Meet space has no event, and no API deletes a space.)
-    /// An event with guests is never deleted: they were invited (and a delete would e-mail them).
+    /// A meeting the user confirmed (Invite, Schedule: it keeps the calendar's reminders) is never
+    /// deleted: the user asked for it, its "Try again" finds it by its id (409 → GET), and a delete
+    /// would e-mail its guests a cancellation.
     pub fn fail(&self, problem: Problem) -> Step {
-        let invited = matches!(&self.making, Payload::Event(e) if !e.attendees.is_empty());
-        Step::Fail { problem, cleanup: self.event_id().filter(|_| self.may_exist && !invited).map(str::to_owned) }
+        let confirmed = matches!(&self.making, Payload::Event(e) if !e.attendees.is_empty() || e.reminders.is_none());
+        Step::Fail { problem, cleanup: self.event_id().filter(|_| self.may_exist && !confirmed).map(str::to_owned) }
     }
 
     /// Backs off and sends again, or ends with `exhausted`. `made_nothing`: the answer says the
@@ -575,6 +577,12 @@ mod tests {
         assert_eq!(show(&flow.on_reply(pending(), 0, 0.0)), "wait 250 GET");
         assert_eq!(flow.fail(Problem::Offline), Step::Fail { problem: Problem::Offline, cleanup: None }, "guests were invited: never deleted");
         assert_eq!(show(&flow.on_reply(ok(), 0, 0.0)), "done abc-defg-hij kept");
+        // A scheduled meeting with nobody invited is the user's too: never deleted on failure (its
+        // "Try again" finds it by its id).
+        let alone = EventSpec { reminders: true, keep: true, ..EventSpec::placeholder("UTC", 0) };
+        let (mut flow, Step::Send(_)) = start_making(Making::Event(alone)) else { panic!() };
+        assert_eq!(show(&flow.on_reply(pending(), 0, 0.0)), "wait 250 GET");
+        assert_eq!(flow.fail(Problem::Offline), Step::Fail { problem: Problem::Offline, cleanup: None }, "a confirmed meeting: never deleted");
         // A placeholder has no attendees key and no reminders.
         let (_, Step::Send(plain)) = start() else { panic!() };
         let plain = serde_json::to_value(&plain.body).unwrap();

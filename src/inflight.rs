@@ -32,6 +32,9 @@ pub enum Destination {
         frame_id: i32,
         /// The per-action nonce the page-side target is stored under.
         nonce: String,
+        /// The draft of a confirmed meeting (Invite, Schedule), whose window learns the outcome.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        draft: Option<String>,
     },
 }
 
@@ -113,6 +116,12 @@ impl Inflight {
         }
     }
 
+    /// The same action, started again now (a confirmation's "Try again"): the same ids and event,
+    /// the resume budget new.
+    pub fn restarted(&self, now_ms: u64) -> Self {
+        Inflight { started_ms: now_ms, resumes: 0, ..self.clone() }
+    }
+
     /// Its storage key.
     pub fn key(&self) -> String {
         format!("{PREFIX}{}", self.event_id)
@@ -140,10 +149,11 @@ impl Inflight {
         }
     }
 
-    /// The event to delete when the action is given up (a space has none). An event with guests
-    /// is never deleted: they were invited to it (and deleting would e-mail them a cancellation).
+    /// The event to delete when the action is given up (a space has none). A meeting the user
+    /// confirmed (Invite, Schedule: the calendar's reminders) is never deleted: the user asked for
+    /// it, "Try again" finds it by its id, and a delete would e-mail its guests a cancellation.
     pub fn event_to_clean(&self) -> Option<&str> {
-        (self.space.is_none() && self.attendees.is_empty()).then_some(self.event_id.as_str())
+        (self.space.is_none() && !self.reminders && self.attendees.is_empty()).then_some(self.event_id.as_str())
     }
 
     /// Decides what to do with this record when it is found orphaned.
@@ -172,12 +182,12 @@ mod tests {
 
     #[test]
     fn round_trips_through_storage_json() {
-        for d in [Destination::Popup {}, Destination::Page { tab_id: Some(3), frame_id: 0, nonce: "n".into() }, Destination::Page { tab_id: None, frame_id: 0, nonce: "n".into() }] {
+        for d in [Destination::Popup {}, Destination::Page { tab_id: Some(3), frame_id: 0, nonce: "n".into(), draft: None }, Destination::Page { tab_id: None, frame_id: 0, nonce: "n".into(), draft: Some("d1".into()) }] {
             let r = record(d);
             let v = serde_json::to_value(&r).unwrap();
             assert_eq!(serde_json::from_value::<Inflight>(v).unwrap(), r);
         }
-        let v = serde_json::to_value(record(Destination::Page { tab_id: Some(3), frame_id: 2, nonce: "n".into() })).unwrap();
+        let v = serde_json::to_value(record(Destination::Page { tab_id: Some(3), frame_id: 2, nonce: "n".into(), draft: None })).unwrap();
         assert_eq!(v["destination"], json!({"kind": "page", "tabId": 3, "frameId": 2, "nonce": "n"}));
         assert_eq!(v["eventId"], "abcdef0123");
     }

@@ -6,6 +6,10 @@
 //! every list and string capped.
 
 use crate::calendar::{EventSpec, SendUpdates};
+use crate::errors::Problem;
+use crate::format::DialIn;
+use crate::inflight::Inflight;
+use crate::link::MeetLink;
 use crate::schedule::{self, Refusal, Zone};
 use crate::settings::{cut_title, Settings, DEFAULT_TITLE, DURATIONS};
 use serde::{Deserialize, Serialize};
@@ -74,14 +78,75 @@ fn push_guest(guests: &mut Vec<String>, raw: &str) {
     }
 }
 
-/// What the page offered: the selected text and, on a known mail client, the compose recipients.
+/// What the page offered: the selected text and, on a known mail client, the recipients of the
+/// compose window that holds the focus.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
 pub struct Offered {
     /// The selection's text.
     pub selection: String,
-    /// The addresses in the compose window's To and Cc.
-    pub recipients: Vec<String>,
+    /// The addresses in the compose window's To.
+    pub to: Vec<String>,
+    /// The addresses in its Cc.
+    pub cc: Vec<String>,
+}
+
+/// Where a guest came from, shown beside each one: a page chooses what it offers, so the user sees
+/// which addresses it put there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Found {
+    /// The compose window's To.
+    To,
+    /// The compose window's Cc.
+    Cc,
+    /// The selected text.
+    Selection,
+}
+
+/// A guest of a draft.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Guest {
+    /// The address, validated.
+    pub email: String,
+    /// Where it was found.
+    pub from: Found,
+}
+
+/// How a confirmed meeting's action ended, kept in its draft for the confirmation window (which
+/// may have been closed and reopened, or have lost its answer with a stopped worker).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "state", rename_all_fields = "camelCase", deny_unknown_fields)]
+pub enum Outcome {
+    /// Made: its link, and whether it was typed into the page (else copied).
+    Made {
+        /// The link.
+        link: MeetLink,
+        /// Its dial-in numbers.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dial_in: Option<DialIn>,
+        /// Typed where the user was.
+        typed: bool,
+    },
+    /// Failed: "Try again" resumes the same action.
+    Failed {
+        /// What happened.
+        problem: Problem,
+    },
+}
+
+/// What "Create" does with a draft ([`Draft::next`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    /// Nothing was confirmed yet: check the confirmation, then start its one action.
+    Start,
+    /// The action was started (it failed, or its worker was stopped): run that same action again —
+    /// same client event id and requestId, so an insert that landed is found (409 → GET), never
+    /// made twice. The confirmation sent now is not read: the meeting is the one first confirmed.
+    Resume,
+    /// It was made: answer with its link again.
+    Made,
 }
 
 /// A meeting waiting for the user's confirmation, kept in `storage.session` under [`PREFIX`]`id`.
@@ -96,8 +161,8 @@ pub struct Draft {
     pub tab_id: Option<i32>,
     /// The frame.
     pub frame_id: i32,
-    /// The guests found.
-    pub guests: Vec<String>,
+    /// The guests found, with where each came from.
+    pub guests: Vec<Guest>,
     /// The title.
     pub title: String,
     /// The length, minutes.
@@ -108,22 +173,36 @@ pub struct Draft {
     pub refusal: Option<Refusal>,
     /// The selected text, shown beside the time read from it (at most 200 characters).
     pub phrase: String,
-    /// Who gets e-mail.
-    pub send_updates: SendUpdates,
     /// When it was written.
     pub created_ms: u64,
+    /// The confirmation window's id, to tell the user by notification when it is gone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_id: Option<i32>,
+    /// What the user confirmed (shown again by a reopened window).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed: Option<Confirmed>,
+    /// The one action of this confirmation: its ids and its event, written before any request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<Inflight>,
+    /// How that action ended, when it has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
 }
 
 impl Draft {
     /// A draft for `kind` from what the page offered, read at `now` in `zone`.
     #[allow(clippy::too_many_arguments)]
     pub fn new(id: String, kind: Kind, tab_id: Option<i32>, frame_id: i32, offered: &Offered, settings: &Settings, now: OffsetDateTime, zone: &impl Zone) -> Self {
+        let mut emails = Vec::new();
         let mut guests = Vec::new();
-        for r in &offered.recipients {
-            push_guest(&mut guests, r);
-        }
-        for e in emails_in(&offered.selection) {
-            push_guest(&mut guests, &e);
+        let found = offered.to.iter().map(|e| (e.as_str(), Found::To)).chain(offered.cc.iter().map(|e| (e.as_str(), Found::Cc)));
+        let in_selection = emails_in(&offered.selection);
+        for (email, from) in found.chain(in_selection.iter().map(|e| (e.as_str(), Found::Selection))) {
+            let before = emails.len();
+            push_guest(&mut emails, email);
+            if let Some(email) = emails.get(before) {
+                guests.push(Guest { email: email.clone(), from });
+            }
         }
         let phrase: String = offered.selection.split_whitespace().collect::<Vec<_>>().join(" ");
         let (start_ms, minutes, refusal) = match kind {
@@ -144,9 +223,27 @@ impl Draft {
             start_ms,
             refusal,
             phrase: phrase.chars().take(schedule::MAX_TEXT).collect(),
-            send_updates: if kind == Kind::Invite { SendUpdates::All } else { SendUpdates::None },
             created_ms: u64::try_from(now.unix_timestamp()).unwrap_or(0) * 1000,
+            window_id: None,
+            confirmed: None,
+            action: None,
+            outcome: None,
         }
+    }
+
+    /// What "Create" does now: one action per confirmation, whatever was clicked or resent.
+    pub fn next(&self) -> Next {
+        match (&self.action, &self.outcome) {
+            (None, _) => Next::Start,
+            (Some(_), Some(Outcome::Made { .. })) => Next::Made,
+            (Some(_), _) => Next::Resume,
+        }
+    }
+
+    /// Whether the window's Cancel (or its closing) may forget the draft: not while its action may
+    /// still be running — it goes on, and its outcome is told by notification.
+    pub fn may_forget(&self) -> bool {
+        self.action.is_none() || self.outcome.is_some()
     }
 
     /// Its storage key.
@@ -161,7 +258,7 @@ pub fn key(id: &str) -> String {
 }
 
 /// The confirmation page's answer: what to make.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Confirmed {
     /// The draft it confirms.
@@ -175,7 +272,8 @@ pub struct Confirmed {
     /// The start as `<input type=datetime-local>` writes it (`2026-12-03T14:00`), in the user's
     /// zone; none: now.
     pub start: Option<String>,
-    /// Who gets e-mail.
+    /// Who gets e-mail: the user's own choice, asked for whenever there are guests (nothing is
+    /// preselected), as Google Calendar asks it.
     pub send_updates: SendUpdates,
 }
 
@@ -302,17 +400,56 @@ mod tests {
     #[test]
     fn drafts_from_what_the_page_offered() {
         let zone = UtcOffset::from_hms(1, 0, 0).unwrap();
-        let offered = Offered { selection: "tomorrow 3pm for 45 min with cy@example.net".into(), recipients: vec!["ana@example.com".into(), "bad".into(), "ANA@example.com".into()] };
+        let offered = Offered {
+            selection: "tomorrow 3pm for 45 min with cy@example.net and Bo@example.org".into(),
+            to: vec!["ana@example.com".into(), "bad".into(), "ANA@example.com".into()],
+            cc: vec!["bo@example.org".into()],
+        };
         let d = Draft::new("d1".into(), Kind::Schedule, Some(4), 0, &offered, &Settings::default(), now(), &zone);
-        assert_eq!(d.guests, ["ana@example.com", "cy@example.net"]);
-        assert_eq!((d.minutes, d.refusal, d.send_updates), (45, None, SendUpdates::None));
+        let guest = |email: &str, from| Guest { email: email.into(), from };
+        assert_eq!(d.guests, [guest("ana@example.com", Found::To), guest("bo@example.org", Found::Cc), guest("cy@example.net", Found::Selection)], "each once, where first found");
+        assert_eq!((d.minutes, d.refusal, d.next(), d.may_forget()), (45, None, Next::Start, true));
         assert_eq!(d.start_ms, Some(START), "tomorrow 15:00 at +01:00");
         let refused = Draft::new("d2".into(), Kind::Schedule, None, 0, &Offered { selection: "at 3".into(), ..Offered::default() }, &Settings::default(), now(), &zone);
         assert_eq!((refused.start_ms, refused.refusal, refused.minutes), (None, Some(Refusal::BareHour), 30));
         let invite = Draft::new("d3".into(), Kind::Invite, Some(4), 2, &offered, &Settings::default(), now(), &zone);
-        assert_eq!((invite.start_ms, invite.send_updates, invite.key().as_str()), (None, SendUpdates::All, "draft.d3"));
+        assert_eq!((invite.start_ms, invite.key().as_str()), (None, "draft.d3"));
         let stored: Draft = serde_json::from_value(serde_json::to_value(&invite).unwrap()).unwrap();
         assert_eq!(stored, invite);
+    }
+
+    /// One action per confirmation: what "Create" does, from the draft's record alone.
+    #[test]
+    fn one_action_per_confirmation() {
+        use crate::calendar::Making;
+        use crate::ids::ActionIds;
+        use crate::inflight::Destination;
+        let zone = UtcOffset::from_hms(1, 0, 0).unwrap();
+        let draft = Draft::new("d".into(), Kind::Invite, Some(4), 0, &Offered::default(), &Settings::default(), now(), &zone);
+        let spec = Confirmed { id: "d".into(), guests: vec!["ana@example.com".into()], title: "T".into(), minutes: 30, start: None, send_updates: SendUpdates::All }
+            .event("UTC", now(), &zone)
+            .unwrap();
+        let ids = ActionIds { event_id: "abcdef0123".into(), request_id: "r".into() };
+        let destination = Destination::Page { tab_id: Some(4), frame_id: 0, nonce: "n".into(), draft: Some("d".into()) };
+        let action = Inflight::new(&ids, &Making::Event(spec), destination, 5000);
+        let link = MeetLink::parse("https://meet.google.com/abc-defg-hij").unwrap();
+        let rows = [
+            (None, None, Next::Start, true),
+            (Some(action.clone()), None, Next::Resume, false),
+            (Some(action.clone()), Some(Outcome::Failed { problem: Problem::ServerError }), Next::Resume, true),
+            (Some(action.clone()), Some(Outcome::Failed { problem: Problem::SignInDeclined }), Next::Resume, true),
+            (Some(action.clone()), Some(Outcome::Made { link: link.clone(), dial_in: None, typed: true }), Next::Made, true),
+        ];
+        for (action, outcome, next, forget) in rows {
+            let d = Draft { action, outcome, ..draft.clone() };
+            assert_eq!((d.next(), d.may_forget()), (next, forget), "{:?}", d.outcome);
+            let stored: Draft = serde_json::from_value(serde_json::to_value(&d).unwrap()).unwrap();
+            assert_eq!(stored, d, "read back from storage.session as written");
+        }
+        // A stored outcome that does not read (another shape, a link that is not Meet's) is no draft.
+        let mut v = serde_json::to_value(Draft { outcome: Some(Outcome::Made { link, dial_in: None, typed: false }), ..draft.clone() }).unwrap();
+        v["outcome"]["link"] = serde_json::json!("https://evil.example/abc-defg-hij");
+        assert!(serde_json::from_value::<Draft>(v).is_err());
     }
 
     #[test]

@@ -67,6 +67,30 @@ pub enum Request {
     },
 }
 
+/// Where a confirmation's one action is, as its window shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "camelCase")]
+pub enum MeetingState {
+    /// Not confirmed yet.
+    Open,
+    /// Being made (also by a worker that resumed it).
+    Making,
+    /// Made.
+    Made {
+        /// Its link.
+        link: MeetLink,
+        /// Typed into the page (else copied).
+        typed: bool,
+        /// What Copy writes.
+        clip: Clip,
+    },
+    /// Failed: "Try again" resumes it.
+    Failed {
+        /// What happened.
+        problem: Problem,
+    },
+}
+
 /// What the popup's Copy writes: both clipboard types (`crate::format::render`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Clip {
@@ -129,8 +153,10 @@ pub enum Response {
     },
     /// A draft for the confirmation page.
     Draft {
-        /// The draft.
-        draft: Draft,
+        /// The draft (boxed: a draft with its action is the largest answer by far).
+        draft: Box<Draft>,
+        /// Where its action is.
+        action: MeetingState,
         /// The user's time zone (IANA name).
         zone: String,
         /// The start as `<input type=datetime-local>` reads it, in that zone.
@@ -146,6 +172,9 @@ pub enum Response {
         /// What Copy writes.
         clip: Clip,
     },
+    /// The confirmed meeting is being made (a second Create, or a window that asked again while the
+    /// worker runs its action): the window waits for the outcome.
+    Making,
     /// The confirmation was not taken; the draft is kept for the user to correct.
     Invalid {
         /// Why.

@@ -97,6 +97,17 @@ pub fn new_record(making: &Making, destination: Destination) -> (Inflight, Claim
     (record, claim)
 }
 
+/// An existing action's record, claimed for the caller; none while this worker runs it.
+pub fn claim(record: Inflight) -> Option<(Inflight, Claim)> {
+    let claim = Claim::take(record.key())?;
+    Some((record, claim))
+}
+
+/// Whether this worker instance is running the action stored under `key`.
+pub fn running(key: &str) -> bool {
+    RUNNING.with(|r| r.borrow().contains(key))
+}
+
 /// Runs (or resumes) the action in `record` with `token` to a link or a problem. The record is
 /// written before the first request and removed on failure; on success it stays until
 /// [`Made::finish`].

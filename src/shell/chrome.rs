@@ -66,6 +66,8 @@ extern "C" {
 
     #[wasm_bindgen(catch, js_namespace = ["chrome", "windows"], js_name = create)]
     pub async fn windows_create(details: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["chrome", "windows"], js_name = get)]
+    pub async fn windows_get(window_id: i32) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(catch, js_namespace = ["chrome", "contextMenus"], js_name = removeAll)]
     pub async fn menus_remove_all() -> Result<JsValue, JsValue>;

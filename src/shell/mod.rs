@@ -11,6 +11,7 @@
 
 mod action;
 mod chrome;
+mod drafts;
 pub mod http;
 mod link_history;
 mod meetings;

@@ -69,14 +69,18 @@ pub async fn tell(tab_id: Option<i32>, notice: Notice, link: Option<&str>, notif
         let _ = chrome::set_title(&to_js(&ForTab { title: Some(&title), ..ForTab::new(tab) })).await;
     }
     if !message.is_empty() && notify {
-        let body = match link {
-            Some(link) => format!("{message}\n{link}"),
-            None => message,
-        };
-        let options = Notification { r#type: "basic", icon_url: "icons/icon-128.png", title: &chrome::i18n("extName"), message: &body };
-        if chrome::notify(&format!("meetlink-{}", chrome::nonce()), &to_js(&options)).await.is_err() {
-            chrome::warn("MeetLink: could not show a notification");
+        match link {
+            Some(link) => show(&format!("{message}\n{link}")).await,
+            None => show(&message).await,
         }
+    }
+}
+
+/// Shows a notification with `message`.
+pub async fn show(message: &str) {
+    let options = Notification { r#type: "basic", icon_url: "icons/icon-128.png", title: &chrome::i18n("extName"), message };
+    if chrome::notify(&format!("meetlink-{}", chrome::nonce()), &to_js(&options)).await.is_err() {
+        chrome::warn("MeetLink: could not show a notification");
     }
 }
 

@@ -4,16 +4,17 @@
 //! them, then the bookkeeping they do not wait for (record, history, the next warm link). Every
 //! decision is in `crate::deliver` and `crate::inflight`.
 
-use super::action::{self, Made};
+use super::action::{self, Claim, Made};
 use super::chrome::{self, now_ms};
 use super::storage::{self, Area};
-use super::{link_history, notices, page, signin, warm_link};
+use super::{drafts, link_history, notices, page, signin, warm_link};
 use crate::calendar::{Making, SCOPE};
 use crate::deliver::{spaced, Miss, Notice, Probe, Trigger};
 use crate::errors::Problem;
 use crate::format::{render, DialIn, Field, Rendered};
 use crate::history::{Entry, Source};
-use crate::inflight::{Destination, Orphan};
+use crate::inflight::{Destination, Inflight, Orphan};
+use crate::meeting::Outcome;
 use crate::link::MeetLink;
 use crate::messages::{Clip, Response};
 use crate::settings::Settings;
@@ -58,13 +59,13 @@ pub async fn in_page(trigger: Trigger) {
     // The probe records the field and its caret now, while the link is being made.
     let nonce = chrome::nonce();
     let probe = target.ok().map(|(tab, frame)| page::probe(tab, frame, &nonce));
-    let destination = Destination::Page { tab_id, frame_id: target.map_or(0, |(_, frame)| frame), nonce };
+    let destination = Destination::Page { tab_id, frame_id: target.map_or(0, |(_, frame)| frame), nonce, draft: None };
     let settings = storage::settings().await;
     let made = make_link(true, destination.clone(), &settings).await;
     let probed = page::probed(probe).await;
     match made {
         Ok(made) => {
-            hand_over(made, &destination, probed, &settings, Source::Page).await;
+            hand_over(made, &destination, probed, &settings, Source::Page, true).await;
         }
         Err(problem) => notices::tell(tab_id, Notice::Failed(problem), None, settings.notifications).await,
     }
@@ -75,7 +76,7 @@ pub async fn in_page(trigger: Trigger) {
 /// when the format asks for it), else copied (text and HTML) with the reason.
 async fn place(destination: &Destination, rendered: &Rendered, probed: Result<Probe, Miss>) -> Notice {
     let placed = match (destination, probed) {
-        (Destination::Page { tab_id: Some(tab), frame_id, nonce }, Ok(probe)) => {
+        (Destination::Page { tab_id: Some(tab), frame_id, nonce, .. }, Ok(probe)) => {
             let text = spaced(&rendered.text, probe.around);
             let rich = rendered.rich.as_ref().map(|r| (spaced(&r.html, probe.around), r.shown.as_str()));
             page::insert(*tab, *frame_id, &text, rich.as_ref().map(|(html, shown)| (html.as_str(), *shown)), nonce).await
@@ -91,32 +92,70 @@ async fn place(destination: &Destination, rendered: &Rendered, probed: Result<Pr
     }
 }
 
-/// A meeting the user confirmed (`crate::meeting`): made with the Calendar scope (asked for now if
-/// this is the first meeting — a link source of Meet spaces never needed it), never a warm link,
-/// its link typed after the selection in the field of the tab it was set up from, or copied. The
-/// link, whether it was typed, and what Copy writes.
-pub async fn meeting(tab_id: Option<i32>, frame_id: i32, making: Making) -> Result<(MeetLink, bool, Clip), Problem> {
-    let nonce = chrome::nonce();
-    let probe = tab_id.map(|tab| page::probe_after_selection(tab, frame_id, &nonce));
-    let destination = Destination::Page { tab_id, frame_id, nonce };
+/// A meeting the user confirmed (`crate::meeting`): its one action (written and claimed by the
+/// confirmation) run with the Calendar scope (asked for now if this is the first meeting — a link
+/// source of Meet spaces never needed it), never a warm link, its link typed after the selection in
+/// the field of the tab it was set up from, or copied. The outcome is kept in its draft (the window
+/// reads it there too) and, when the window is gone, told by notification.
+pub async fn meeting((record, claim): (Inflight, Claim)) -> Outcome {
+    let destination = record.destination.clone();
+    let Destination::Page { tab_id, frame_id, nonce, draft } = &destination else {
+        return Outcome::Failed { problem: Problem::Unexpected };
+    };
+    let probe = tab_id.map(|tab| page::probe_after_selection(tab, *frame_id, nonce));
     let settings = storage::settings().await;
-    let token = signin::get(true, making.scope()).await?;
-    let made = action::run(action::new_record(&making, destination.clone()), token).await?;
-    let probed = page::probed(probe).await;
-    let (link, clip) = (made.link.clone(), clip(&settings, &made.link, made.making.title(), made.dial_in.as_ref()));
-    let notice = hand_over(made, &destination, probed, &settings, Source::Page).await;
-    Ok((link, notice == Notice::Inserted, clip))
+    let made = match signin::get(true, record.making().scope()).await {
+        Ok(token) => action::run((record, claim), token).await,
+        Err(problem) => {
+            // Nothing was sent: no record left for a resume to send behind the user's back.
+            storage::remove(Area::Session, &record.key()).await;
+            Err(problem)
+        }
+    };
+    let outcome = match made {
+        Ok(made) => {
+            let probed = page::probed(probe).await;
+            let (link, dial_in) = (made.link.clone(), made.dial_in.clone());
+            let notice = hand_over(made, &destination, probed, &settings, Source::Page, false).await;
+            Outcome::Made { link, dial_in, typed: notice == Notice::Inserted }
+        }
+        Err(problem) => Outcome::Failed { problem },
+    };
+    if let Some(draft) = draft {
+        settle_meeting(draft, &outcome, settings.notifications).await;
+    }
+    outcome
 }
 
-/// Places the link, tells the user; then the bookkeeping, which the user does not wait for.
-async fn hand_over(made: Made, destination: &Destination, probed: Result<Probe, Miss>, settings: &Settings, source: Source) -> Notice {
+/// Keeps a confirmed meeting's outcome in its draft; when its window is gone, tells the user by
+/// notification what was made and where its link went (or that it may not have been made).
+async fn settle_meeting(draft: &str, outcome: &Outcome, notify: bool) {
+    let window = match drafts::settle(draft, outcome.clone()).await {
+        Some(draft) => drafts::window_open(&draft).await,
+        None => false,
+    };
+    if window || !notify {
+        return;
+    }
+    let message = match outcome {
+        Outcome::Made { link, typed, .. } => {
+            format!("{}\n{}", chrome::i18n(if *typed { "meetingMadeTyped" } else { "meetingMadeCopied" }), link.as_str())
+        }
+        Outcome::Failed { problem } => format!("{}\n{}", chrome::i18n("meetingMaybeNotMade"), chrome::i18n(&format!("problem_{}", problem.name()))),
+    };
+    notices::show(&message).await;
+}
+
+/// Places the link, tells the user (by notification too, if `notify` and the settings allow it);
+/// then the bookkeeping, which the user does not wait for.
+async fn hand_over(made: Made, destination: &Destination, probed: Result<Probe, Miss>, settings: &Settings, source: Source, notify: bool) -> Notice {
     // The page's site picks the format; a field's shape, how it is written.
     let (template, with_dial_in) = settings.format_for(probed.as_ref().ok().and_then(|p| p.site.as_deref()));
     let field = probed.as_ref().map_or(Field::Text, |p| p.field);
     let dial_in = made.dial_in.as_ref().filter(|_| with_dial_in);
     let rendered = render(template, &made.link, made.making.title(), dial_in, field);
     let notice = place(destination, &rendered, probed).await;
-    notices::tell(tab_of(destination), notice, (notice != Notice::Inserted).then_some(made.link.as_str()), settings.notifications).await;
+    notices::tell(tab_of(destination), notice, (notice != Notice::Inserted).then_some(made.link.as_str()), notify && settings.notifications).await;
     delivered(made, source).await;
     notice
 }
@@ -144,9 +183,14 @@ fn tab_of(destination: &Destination) -> Option<i32> {
     }
 }
 
-/// Tells the user an action failed, where it was asked for.
+/// Tells the user an action failed, where it was asked for (a confirmed meeting: in its window, or
+/// by notification when that is gone).
 async fn tell_failure(destination: &Destination, problem: Problem) {
-    notices::tell(tab_of(destination), Notice::Failed(problem), None, storage::settings().await.notifications).await;
+    let notify = storage::settings().await.notifications;
+    match destination {
+        Destination::Page { draft: Some(draft), .. } => settle_meeting(draft, &Outcome::Failed { problem }, notify).await,
+        _ => notices::tell(tab_of(destination), Notice::Failed(problem), None, notify).await,
+    }
 }
 
 /// Finds actions a stopped worker instance left unfinished and finishes them. A record is resumed
@@ -181,9 +225,20 @@ pub async fn resume_orphans() {
                 match action::run((record, claim), token).await {
                     Ok(made) => {
                         let source = if matches!(destination, Destination::Page { .. }) { Source::Page } else { Source::Popup };
+                        let settings = storage::settings().await;
+                        let (link, dial_in) = (made.link.clone(), made.dial_in.clone());
                         // The probe's answer went with the stopped worker: the text around the caret,
                         // the field's shape and the site are not known.
-                        hand_over(made, &destination, Ok(Probe::default()), &storage::settings().await, source).await;
+                        match &destination {
+                            Destination::Page { draft: Some(draft), .. } => {
+                                let notice = hand_over(made, &destination, Ok(Probe::default()), &settings, source, false).await;
+                                let outcome = Outcome::Made { link, dial_in, typed: notice == Notice::Inserted };
+                                settle_meeting(draft, &outcome, settings.notifications).await;
+                            }
+                            _ => {
+                                hand_over(made, &destination, Ok(Probe::default()), &settings, source, true).await;
+                            }
+                        }
                     }
                     Err(problem) => tell_failure(&destination, problem).await,
                 }

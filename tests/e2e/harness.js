@@ -61,6 +61,12 @@ export function suite({ withPages = false, onLaunch, beforeEachTest, launchOptio
 export const allDeleted = () => waitFor(async () => (await fake.events()).every((e) => e.status === 'cancelled'),
   { what: 'every placeholder deleted', timeout: 30_000 });
 
+/**
+ * Closes every page and window a test left open (a failed test leaves its own), so that the focus —
+ * and the selection a menu click reads — is the next test's.
+ */
+export const closePages = (browser) => Promise.all(browser.context.pages().map((p) => p.close()));
+
 /** Opens a fixture page in a new tab; returns {page, tabId}. */
 export async function openPage(browser, name) {
   const page = await browser.context.newPage();
@@ -153,6 +159,8 @@ export const fake = {
   reset: (config = {}) => control('reset', config),
   config: (config) => control('config', config),
   faults: (...faults) => control('faults', faults),
+  /** Google is well again: the queued faults are forgotten (events, log and mail stay). */
+  clearFaults: () => control('faults/clear', {}),
   log: () => control('log'),
   events: () => control('events'),
   control,

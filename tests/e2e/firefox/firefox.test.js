@@ -304,3 +304,42 @@ test('schedule from selected text in Firefox: the confirmation window, an event 
   assert.equal(text, `See you ${phrase} ${events[0].hangoutLink}`);
   await page.close();
 });
+
+test('an invite whose insert Google refuses (503) until the action gives up: the window keeps it, "Try again" makes the one meeting', { timeout: 90_000 }, async () => {
+  await signedIn();
+  const { page, tabId } = await ff.openWeb('textarea.html');
+  await page.$eval('#field', (f) => { f.value = 'Call with ana@example.com'; f.focus(); f.select(); });
+  const known = new Set(await ff.browser.pages());
+  await ff.bg((bg, tabId) => bg.meetlink.onMenuClicked({ menuItemId: 'invite-meeting', frameId: 0 }, { id: tabId }), tabId);
+  const win = await waitFor(async () => (await ff.browser.pages()).find((p) => !known.has(p)), { what: 'the confirmation window' });
+  await waitFor(() => win.evaluate(() => !document.getElementById('form').hidden).catch(() => false), { what: 'the draft shown' });
+  assert.equal(await win.evaluate(() => document.getElementById('create').disabled), true, 'who gets an e-mail is asked first');
+  await fake.faults({ match: 'insert', status: 503, reason: 'backendError', times: -1 });
+  await win.evaluate(() => {
+    document.getElementById('title').value = 'Sync';
+    document.querySelector('input[name=sendUpdates][value=all]').click();
+    document.getElementById('create').click();
+  });
+  const tryAgain = await waitFor(() => win.evaluate(() => {
+    const b = document.getElementById('create');
+    return !b.disabled && !document.getElementById('problem').hidden ? b.textContent : null;
+  }), { what: 'the failure shown', timeout: 60_000 });
+  assert.equal(tryAgain, 'Try again');
+  assert.equal(await win.evaluate(() => document.getElementById('title').value), 'Sync', 'the edit kept');
+  await fake.clearFaults();
+  await win.evaluate(() => document.getElementById('create').click());
+  const text = await waitFor(async () => {
+    const t = await page.$eval('#field', (f) => f.value);
+    return MEET.test(t) ? t : null;
+  }, { what: 'the link typed', timeout: 40_000 });
+  // (The sign-in made a link of its own before: its placeholder is not this meeting.)
+  const events = (await fake.events()).filter((e) => e.attendees);
+  assert.equal(events.length, 1, 'one event');
+  assert.equal(events[0].summary, 'Sync');
+  const inserts = (await fake.log()).filter((r) => r.method === 'POST' && /\/events$/.test(r.path) && r.body.attendees);
+  assert.ok(inserts.length >= 2, 'refused, then sent again');
+  assert.equal(new Set(inserts.map((r) => r.body.id)).size, 1, 'one client id');
+  assert.deepEqual((await fake.control('mail')).map((m) => m.to), ['ana@example.com'], 'one invitation');
+  assert.ok(text.includes(events[0].hangoutLink));
+  await page.close();
+});
