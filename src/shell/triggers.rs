@@ -113,18 +113,21 @@ pub async fn meeting((record, claim): (Inflight, Claim)) -> Outcome {
         }
     };
     let outcome = match made {
-        Ok(made) => {
-            let probed = page::probed(probe).await;
-            let (link, dial_in) = (made.link.clone(), made.dial_in.clone());
-            let notice = hand_over(made, &destination, probed, &settings, Source::Page, false).await;
-            Outcome::Made { link, dial_in, typed: notice == Notice::Inserted }
-        }
+        Ok(made) => hand_over_meeting(made, &destination, page::probed(probe).await, &settings).await,
         Err(problem) => Outcome::Failed { problem },
     };
     if let Some(draft) = draft {
         settle_meeting(draft, &outcome, settings.notifications).await;
     }
     outcome
+}
+
+/// A confirmed meeting's link placed as any link is, told by its window (or by `settle_meeting`),
+/// not by a notification of its own.
+async fn hand_over_meeting(made: Made, destination: &Destination, probed: Result<Probe, Miss>, settings: &Settings) -> Outcome {
+    let (link, dial_in) = (made.link.clone(), made.dial_in.clone());
+    let notice = hand_over(made, destination, probed, settings, Source::Page, false).await;
+    Outcome::Made { link, dial_in, typed: notice == Notice::Inserted }
 }
 
 /// Keeps a confirmed meeting's outcome in its draft; when its window is gone, tells the user by
@@ -226,13 +229,11 @@ pub async fn resume_orphans() {
                     Ok(made) => {
                         let source = if matches!(destination, Destination::Page { .. }) { Source::Page } else { Source::Popup };
                         let settings = storage::settings().await;
-                        let (link, dial_in) = (made.link.clone(), made.dial_in.clone());
                         // The probe's answer went with the stopped worker: the text around the caret,
                         // the field's shape and the site are not known.
                         match &destination {
                             Destination::Page { draft: Some(draft), .. } => {
-                                let notice = hand_over(made, &destination, Ok(Probe::default()), &settings, source, false).await;
-                                let outcome = Outcome::Made { link, dial_in, typed: notice == Notice::Inserted };
+                                let outcome = hand_over_meeting(made, &destination, Ok(Probe::default()), &settings).await;
                                 settle_meeting(draft, &outcome, settings.notifications).await;
                             }
                             _ => {
