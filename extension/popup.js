@@ -36,8 +36,9 @@ function dialInNodes(dialIn) {
   dialIn.phones.forEach((p, i) => {
     if (i > 0) nodes.push(document.createTextNode(', '));
     const shown = `${p.region ? `(${p.region}) ` : ''}${p.number}`;
-    nodes.push(Object.assign(document.createElement('a'), { href: p.tel, textContent: shown }));
-    if (p.pin) nodes.push(document.createTextNode(` ${t('dialInPin', grouped(p.pin))}`));
+    // A number and its PIN each stay on one line: "582 364 / 017#" split over two would be misdialled.
+    nodes.push(Object.assign(document.createElement('a'), { href: p.tel, textContent: shown, className: 'nobreak' }));
+    if (p.pin) nodes.push(document.createTextNode(' '), Object.assign(document.createElement('span'), { className: 'nobreak', textContent: t('dialInPin', grouped(p.pin)) }));
   });
   if (dialIn.more) {
     nodes.push(document.createTextNode(' · '));
