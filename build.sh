@@ -10,6 +10,14 @@
 #   ./build.sh --browser firefox              a Firefox build in dist-firefox/ (+ meetlink-firefox.zip);
 #                                             combines with --google-base URL and --out DIR
 #   ./build.sh package                        dist/ as a zip for the Chrome Web Store
+#   ./build.sh release                        every release artifact in target/release/: the Chrome/Edge
+#                                             and Firefox zips, the source archive for AMO, SHA256SUMS and
+#                                             the store listing (screenshots, promo tile, descriptions,
+#                                             permissions); built twice from the source archive in two
+#                                             fresh directories, and refused unless both are byte-identical
+#                                             and the production manifests check out (README: Releasing)
+#   ./build.sh release-build OUT              the production zips of this tree into OUT (BUILDING.md: what
+#                                             a store reviewer runs to rebuild a release)
 #   ./build.sh fake [PORT]                    run the fake Google (tests/fake_google) by hand
 #   ./build.sh bench                          measure trigger -> link (popup, shortcut; warm link on/off),
 #                                             cold wake, wasm size by crate; against the fake
@@ -262,6 +270,10 @@ cmd_test() {
   run_layer "e2e: puppeteer-core + Debian Firefox ESR" env MEETLINK_FIREFOX_DIST="$ROOT/target/firefox-dist" \
     MEETLINK_FIREFOX_E2E_DIST="$ROOT/target/firefox-e2e-dist" MEETLINK_FAKE_PORT=$FAKE_PORT \
     node --test --test-concurrency=1 tests/e2e/firefox/
+  # Layer 5: a release, as `./build.sh release` makes it but for the listing's pictures: built twice
+  # from the source archive in fresh directories and compared byte for byte; the production
+  # manifests, the versions, web-ext lint and the size guard (one test).
+  run_layer "release: reproducible packages, production manifests" release_layer
   # Layer 4: the newcomer's demo, headless, as `./build.sh demo --headless` runs it (one test: both
   # links made and distinct, both screenshots written).
   build_demo
@@ -283,8 +295,76 @@ build_demo() {
 run_demo() {
   MEETLINK_DIST="$ROOT/target/demo-dist" MEETLINK_FAKE_PORT=$FAKE_PORT node tools/demo.mjs "$@"
 }
+release_layer() {
+  if ./build.sh release --no-listing; then echo "# pass 1"; else echo "# fail 1"; return 1; fi
+}
 demo_layer() {  # one test: both links made and distinct (demo.mjs checks), both screenshots written
   run_demo --headless && test -s target/demo/popup.png && test -s target/demo/page.png && echo "# pass 1"
+}
+
+# ---- release -------------------------------------------------------------------------------------
+# What a release was built with, as KEY=VALUE lines build.sh reads back (release_build): the commit's
+# time (zip entries are dated with it), the public OAuth client IDs and the manifest key (compiled into
+# the packages), and the tools' versions (comments: they are part of the output too).
+buildinfo() {
+  echo "# MeetLink $(python3 tools/release.py versions), commit $(git rev-parse HEAD)"
+  echo "SOURCE_DATE_EPOCH=$(git log -1 --format=%ct HEAD)"
+  echo "MEETLINK_CLIENT_ID=${MEETLINK_CLIENT_ID:-}"
+  echo "MEETLINK_WEB_CLIENT_ID=${MEETLINK_WEB_CLIENT_ID:-}"
+  echo "MEETLINK_KEY=${MEETLINK_KEY:-}"
+  echo "# $(rustc -V); $(cargo -V); wasm-bindgen $WASM_BINDGEN_VERSION; binaryen $(node -p "require('./tools/node_modules/binaryen/package.json').version" 2>/dev/null); node $(node -v)"
+}
+
+# release_build OUT : the production Chrome/Edge and Firefox zips of this tree, as BUILDINFO (if here)
+# says to build them.
+release_build() {
+  local out=${1:?release-build needs an output directory} v
+  v=$(python3 tools/release.py versions)
+  if [ -f BUILDINFO ]; then set -a; . ./BUILDINFO; set +a; fi
+  export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-315532800}
+  build dist
+  BROWSER=firefox build dist-firefox
+  mkdir -p "$out"
+  python3 tools/release.py pack dist "$out/meetlink-chrome-$v.zip"
+  python3 tools/release.py pack dist-firefox "$out/meetlink-firefox-$v.zip"
+  python3 tools/release.py listing "$out/listing"
+}
+
+# cmd_release [--no-listing] : every artifact in target/release/ (see the help above). The test suite
+# runs it without the listing (its screenshots need the e2e build and take a minute).
+cmd_release() {
+  local listing=1 v rel=target/release work
+  [ "${1:-}" = --no-listing ] && listing=
+  ensure_build_tools
+  v=$(python3 tools/release.py versions)
+  git diff --quiet HEAD -- 2>/dev/null || say "Note: uncommitted changes are left out: the release is built from commit $(git rev-parse --short HEAD)"
+  rm -rf "$rel" && mkdir -p "$rel"
+  buildinfo > "$rel/BUILDINFO"
+  git archive --format=tar.gz --prefix="meetlink-$v/" --add-file="$rel/BUILDINFO" -o "$rel/meetlink-$v-source.tar.gz" HEAD
+  # Built twice from the source archive alone, in two fresh directories at different depths, each
+  # with its own cargo target directory: what AMO's reviewers do (BUILDING.md).
+  work=$(mktemp -d /tmp/meetlink-release.XXXXXX)
+  local side
+  for side in a b/at/another/depth; do
+    mkdir -p "$work/$side"
+    tar -xzf "$rel/meetlink-$v-source.tar.gz" -C "$work/$side"
+    say "Release build in $work/$side"
+    (cd "$work/$side/meetlink-$v" && ./build.sh release-build "$work/$side/out") >&2
+  done
+  python3 tools/release.py same "$work/a/out" "$work/b/at/another/depth/out"
+  cp -R "$work"/a/out/. "$rel/"
+  python3 tools/release.py check-manifest "$work/a/meetlink-$v/dist" "$work/a/meetlink-$v/dist-firefox"
+  ensure_test_tools
+  MEETLINK_FIREFOX_DIST="$work/a/meetlink-$v/dist-firefox" node --test tests/e2e/firefox/lint.test.js >&2 \
+    || die "web-ext lint found problems in the release's Firefox package"
+  if [ -n "$listing" ]; then
+    MEETLINK_CLIENT_ID=fake-client.apps.googleusercontent.com MEETLINK_WEB_CLIENT_ID=fake-web-client.apps.googleusercontent.com \
+      build target/e2e-dist "http://127.0.0.1:$FAKE_PORT"
+    MEETLINK_DIST="$ROOT/target/e2e-dist" MEETLINK_FAKE_PORT=$FAKE_PORT node tools/listing.mjs "$rel/listing"
+  fi
+  python3 tools/release.py sums "$rel"
+  rm -rf "$work"
+  say "Release $v in $rel/:"; (cd "$rel" && find . -type f | sort | sed 's|^\./|  |') >&2
 }
 
 # ---- main ----------------------------------------------------------------------------------------
@@ -337,6 +417,8 @@ case "${1:-}" in
     build dist
     command -v twiggy >/dev/null || cargo install --locked --quiet twiggy
     echo; python3 tests/bench/size.py target/wasm32-unknown-unknown/release/meetlink.wasm target/pkg/meetlink_bg.wasm ;;
+  release) shift; cmd_release "$@" ;;
+  release-build) shift; release_build "$@" ;;
   fake) exec python3 tests/fake_google/server.py --port "${2:-$FAKE_PORT}" ;;
   demo)
     shift
