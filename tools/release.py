@@ -51,18 +51,23 @@ def versions():
     print(manifest)
 
 
+def files_in(d):
+    """Every file below `d`: {path relative to d, with /: path}."""
+    out = {}
+    for top, _, names in os.walk(d):
+        for name in names:
+            path = os.path.join(top, name)
+            out[os.path.relpath(path, d).replace(os.sep, "/")] = path
+    return out
+
+
 def pack(dist, out):
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "315532800"))  # 1980-01-01, zip's first date
     stamp = time.gmtime(max(epoch, 315532800))[:6]
-    files = []
-    for top, _, names in os.walk(dist):
-        for name in names:
-            path = os.path.join(top, name)
-            rel = os.path.relpath(path, dist).replace(os.sep, "/")
-            if rel != ".extension-id":
-                files.append((rel, path))
     with zipfile.ZipFile(out, "w") as z:
-        for rel, path in sorted(files):
+        for rel, path in sorted(files_in(dist).items()):
+            if rel == ".extension-id":
+                continue
             info = zipfile.ZipInfo(rel, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o100644 << 16
@@ -162,14 +167,7 @@ def privacy():
 
 
 def same(a, b):
-    def files(d):
-        out = {}
-        for top, _, names in os.walk(d):
-            for name in names:
-                path = os.path.join(top, name)
-                out[os.path.relpath(path, d)] = path
-        return out
-    fa, fb = files(a), files(b)
+    fa, fb = files_in(a), files_in(b)
     problems = ["only in one build: " + n for n in sorted(set(fa) ^ set(fb))]
     for n in sorted(set(fa) & set(fb)):
         if open(fa[n], "rb").read() != open(fb[n], "rb").read():
@@ -180,15 +178,10 @@ def same(a, b):
 
 
 def sums(d):
-    lines = []
-    for top, _, names in os.walk(d):
-        for name in names:
-            path = os.path.join(top, name)
-            rel = os.path.relpath(path, d).replace(os.sep, "/")
-            if rel != "SHA256SUMS":
-                lines.append("%s  %s" % (hashlib.sha256(open(path, "rb").read()).hexdigest(), rel))
+    lines = ["%s  %s" % (hashlib.sha256(open(path, "rb").read()).hexdigest(), rel)
+             for rel, path in sorted(files_in(d).items()) if rel != "SHA256SUMS"]
     with open(os.path.join(d, "SHA256SUMS"), "w") as f:
-        f.write("\n".join(sorted(lines, key=lambda l: l[66:])) + "\n")
+        f.write("\n".join(lines) + "\n")
 
 
 def main(argv):
