@@ -344,6 +344,7 @@ cmd_release() {
   # Built twice from the source archive alone, in two fresh directories at different depths, each
   # with its own cargo target directory: what AMO's reviewers do (BUILDING.md).
   work=$(mktemp -d /tmp/meetlink-release.XXXXXX)
+  trap 'rm -rf "$work"' EXIT
   local side
   for side in a b/at/another/depth; do
     mkdir -p "$work/$side"
@@ -363,7 +364,6 @@ cmd_release() {
     MEETLINK_DIST="$ROOT/target/e2e-dist" MEETLINK_FAKE_PORT=$FAKE_PORT node tools/listing.mjs "$rel/listing"
   fi
   python3 tools/release.py sums "$rel"
-  rm -rf "$work"
   say "Release $v in $rel/:"; (cd "$rel" && find . -type f | sort | sed 's|^\./|  |') >&2
 }
 
