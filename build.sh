@@ -344,7 +344,7 @@ cmd_release() {
   # Built twice from the source archive alone, in two fresh directories at different depths, each
   # with its own cargo target directory: what AMO's reviewers do (BUILDING.md).
   work=$(mktemp -d /tmp/meetlink-release.XXXXXX)
-  trap 'rm -rf "$work"' EXIT
+  trap "rm -rf '$work'" EXIT   # expanded now: $work is local to this function
   local side
   for side in a b/at/another/depth; do
     mkdir -p "$work/$side"
