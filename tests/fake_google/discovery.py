@@ -33,7 +33,6 @@ Google's own messages), OAuth endpoints (no discovery document describes them), 
 
 Standard library only, like the fake.
 """
-import base64
 import json
 import os
 import re
@@ -45,14 +44,11 @@ RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DURATION = re.compile(r"^-?\d+(\.\d{1,9})?s$")
 INTEGER = re.compile(r"^-?\d+$")
+BASE64 = re.compile(r"^[A-Za-z0-9+/_-]*={0,2}$")  # proto3 JSON takes the standard and the URL-safe alphabet
 NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][+-]?\d+)?$")
 POSSIBLE = re.compile(r'[Pp]ossible values are:(.*)', re.S)
 QUOTED = re.compile(r'^\s*- "([^"]+)"', re.M)
 READ_ONLY = re.compile(r"\bRead-only\b", re.I)
-
-
-class Finding(dict):
-    """One thing Google would reject (`error`) or drop (`ignored`): {kind, api, method, where, message}."""
 
 
 class Verdict:
@@ -62,7 +58,8 @@ class Verdict:
         self.reply = None  # (status, body) for the first error, in the API's own envelope
 
     def add(self, kind, where, message, reply=None):
-        f = Finding(kind=kind, api=self.api.name if self.api else None, method=self.method_id, where=where, message=message)
+        """Records one thing Google would reject (`error`) or drop (`ignored`)."""
+        f = dict(kind=kind, api=self.api.name if self.api else None, method=self.method_id, where=where, message=message)
         (self.errors if kind == "error" else self.ignored).append(f)
         if kind == "error" and self.reply is None:
             self.reply = reply
@@ -79,7 +76,7 @@ class Api:
     """One discovery document, mounted at `prefix` (the path its methods' paths are relative to)."""
 
     def __init__(self, doc, name, legacy):
-        self.doc, self.name, self.legacy = doc, name, legacy
+        self.name, self.legacy = name, legacy
         self.revision = doc.get("revision")
         self.prefix = "/" + doc.get("servicePath", "")
         self.schemas = doc.get("schemas", {})
@@ -193,11 +190,8 @@ class Api:
                 return "TYPE_STRING (format google-duration)"
             if fmt in ("int64", "uint64") and not INTEGER.match(value):
                 return "TYPE_INT64"
-            if fmt == "byte":
-                try:
-                    base64.b64decode(value.replace("-", "+").replace("_", "/") + "==", validate=False)
-                except ValueError:
-                    return "TYPE_BYTES"
+            if fmt == "byte" and not BASE64.match(value):
+                return "TYPE_BYTES"
             pattern = spec.get("pattern")
             if pattern and not re.search(pattern, value):
                 return "TYPE_STRING (pattern %s)" % pattern
@@ -298,9 +292,6 @@ class Discovery:
             self.calendar = Api(json.load(f), "calendar", legacy=True)
         with open(os.path.join(directory, "meet-v2.json"), encoding="utf-8") as f:
             self.meet = Api(json.load(f), "meet", legacy=False)
-
-    def revisions(self):
-        return {"calendar": self.calendar.revision, "meet": self.meet.revision}
 
     def api_for(self, path):
         if path.startswith(self.calendar.prefix):

@@ -122,6 +122,10 @@ class Calendar(unittest.TestCase):
                             ("start.dateTime", "2026-12-05T10:00:00")]:
             with self.subTest(path=path, value=value):
                 self.assertEqual(kinds(D.check("POST", INSERT, QUERY, with_(EVENT, path, value))), [("error", "body." + path)])
+        # `format: byte` (base64, either alphabet): MeetLink sends no such field, so on a spec alone.
+        spec = {"type": "string", "format": "byte"}
+        self.assertIsNone(D.calendar.scalar_problem(spec, "aGVsbG8_LQ=="))
+        self.assertEqual(D.calendar.scalar_problem(spec, "not base64!"), "TYPE_BYTES")
 
     def test_read_only_fields_are_found(self):
         for path in ("hangoutLink", "htmlLink", "created", "creator", "organizer"):
