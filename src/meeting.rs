@@ -240,6 +240,11 @@ impl Draft {
         }
     }
 
+    /// Older than [`MAX_AGE_MS`] at `now_ms`: not made any more, and forgotten.
+    pub fn expired(&self, now_ms: u64) -> bool {
+        now_ms.saturating_sub(self.created_ms) > MAX_AGE_MS
+    }
+
     /// Whether the window's Cancel (or its closing) may forget the draft: not while its action may
     /// still be running — it goes on, and its outcome is told by notification.
     pub fn may_forget(&self) -> bool {
@@ -409,6 +414,7 @@ mod tests {
         let guest = |email: &str, from| Guest { email: email.into(), from };
         assert_eq!(d.guests, [guest("ana@example.com", Found::To), guest("bo@example.org", Found::Cc), guest("cy@example.net", Found::Selection)], "each once, where first found");
         assert_eq!((d.minutes, d.refusal, d.next(), d.may_forget()), (45, None, Next::Start, true));
+        assert!(!d.expired(d.created_ms + MAX_AGE_MS) && d.expired(d.created_ms + MAX_AGE_MS + 1));
         assert_eq!(d.start_ms, Some(START), "tomorrow 15:00 at +01:00");
         let refused = Draft::new("d2".into(), Kind::Schedule, None, 0, &Offered { selection: "at 3".into(), ..Offered::default() }, &Settings::default(), now(), &zone);
         assert_eq!((refused.start_ms, refused.refusal, refused.minutes), (None, Some(Refusal::BareHour), 30));

@@ -4,12 +4,12 @@
 
 use super::chrome::{self, now_ms};
 use super::storage::{self, Area};
-use crate::meeting::{key, Draft, Outcome, MAX_AGE_MS, PREFIX};
+use crate::meeting::{key, Draft, Outcome, PREFIX};
 
 /// The draft `id`, if there is one and it is not too old.
 pub async fn read(id: &str) -> Option<Draft> {
     let draft: Draft = storage::get(Area::Session, &key(id)).await?;
-    (draft.id == id && now_ms().saturating_sub(draft.created_ms) <= MAX_AGE_MS).then_some(draft)
+    (draft.id == id && !draft.expired(now_ms())).then_some(draft)
 }
 
 /// Writes `draft`.
@@ -45,7 +45,7 @@ pub async fn sweep() {
             continue;
         }
         let forget = match chrome::from_js::<Draft>(value) {
-            Some(d) => now_ms().saturating_sub(d.created_ms) > MAX_AGE_MS || (d.outcome.is_some() && !window_open(&d).await),
+            Some(d) => d.expired(now_ms()) || (d.outcome.is_some() && !window_open(&d).await),
             None => true,
         };
         if forget {

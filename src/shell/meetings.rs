@@ -104,10 +104,7 @@ pub async fn confirm(confirmed: Confirmed) -> Response {
     let run = match draft.next() {
         Next::Made => {
             drop(turn);
-            return match state(&draft).await {
-                MeetingState::Made { link, typed, clip } => Response::Meeting { link, typed, clip },
-                _ => Response::Failed { problem: Problem::Unexpected },
-            };
+            return answer(&draft, draft.outcome.clone().unwrap_or(Outcome::Failed { problem: Problem::Unexpected })).await;
         }
         Next::Start => {
             let spec = match confirmed.event(&chrome::time_zone(), now(), &BrowserZone) {
@@ -130,8 +127,13 @@ pub async fn confirm(confirmed: Confirmed) -> Response {
     drafts::write(&draft).await;
     storage::put(Area::Session, &run.0.key(), &run.0).await;
     drop(turn);
-    match triggers::meeting(run).await {
-        Outcome::Made { link, dial_in, typed } => Response::Meeting { clip: clip(&draft, &link, dial_in.as_ref()).await, link, typed },
+    answer(&draft, triggers::meeting(run).await).await
+}
+
+/// The window's answer for an action that has ended.
+async fn answer(draft: &Draft, outcome: Outcome) -> Response {
+    match outcome {
+        Outcome::Made { link, dial_in, typed } => Response::Meeting { clip: clip(draft, &link, dial_in.as_ref()).await, link, typed },
         Outcome::Failed { problem } => Response::Failed { problem },
     }
 }
