@@ -238,7 +238,14 @@ cmd_test() {
   ensure_test_tools
   ensure_discovery
   command -v curl >/dev/null || apt_install curl
-  run_layer "native: cargo test" cargo test --locked
+  # The schedule corpus has its own layer below (it prints its figures).
+  run_layer "native: cargo test" cargo test --locked -- --skip corpus_reads_as_labelled_in_three_zones
+  # "Schedule a Meet": every phrase of tests/schedule/corpus.tsv read in three user zones (0 wrong;
+  # the share read and refused printed), then chrono-node on the same phrases (every disagreement a
+  # reviewed one).
+  run_layer "schedule: the corpus, read or refuse, in three zones" \
+    cargo test --locked --test schedule_corpus corpus_reads_as_labelled_in_three_zones -- --show-output
+  run_layer "schedule: chrono-node on the corpus (differential)" env TZ=Europe/Berlin node --test tests/schedule/differential.test.mjs
   # The fake's discovery check itself (every kind of mistake it must catch, and MeetLink's requests
   # that it must let through).
   run_layer "fake: the discovery check" python3 -m unittest discover -s tests/fake_google

@@ -171,6 +171,15 @@ pub struct Draft {
     pub start_ms: Option<u64>,
     /// Why the selection gave no start (schedule).
     pub refusal: Option<Refusal>,
+    /// The word the refusal is about, as written, and where it is in the phrase (characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<(String, Option<[u32; 2]>)>,
+    /// The words of the phrase the start was read from (`[start, end)` characters), to mark them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub read: Vec<[u32; 2]>,
+    /// The zone the phrase named, when it named one: the start is shown in it too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<schedule::Named>,
     /// The selected text, shown beside the time read from it (at most 200 characters).
     pub phrase: String,
     /// When it was written.
@@ -205,13 +214,13 @@ impl Draft {
             }
         }
         let phrase: String = offered.selection.split_whitespace().collect::<Vec<_>>().join(" ");
-        let (start_ms, minutes, refusal) = match kind {
-            Kind::Invite => (None, None, None),
-            Kind::Schedule => match schedule::parse(&phrase, now, zone) {
-                Ok(w) => (Some(w.start_ms()), w.minutes, None),
-                Err(r) => (None, None, Some(r)),
-            },
-        };
+        let (mut start_ms, mut minutes, mut refusal, mut refused, mut read, mut named) = (None, None, None, None, Vec::new(), None);
+        if kind == Kind::Schedule {
+            match schedule::parse(&phrase, now, zone) {
+                Ok(r) => (start_ms, minutes, read, named) = (Some(r.when.start_ms()), r.when.minutes, r.used, r.zone),
+                Err(r) => (refusal, refused) = (Some(r.refusal), r.word.map(|w| (w, r.at))),
+            }
+        }
         Draft {
             id,
             kind,
@@ -222,6 +231,9 @@ impl Draft {
             minutes: minutes.unwrap_or(settings.duration_minutes),
             start_ms,
             refusal,
+            refused,
+            read,
+            zone: named,
             phrase: phrase.chars().take(schedule::MAX_TEXT).collect(),
             created_ms: u64::try_from(now.unix_timestamp()).unwrap_or(0) * 1000,
             window_id: None,

@@ -170,17 +170,53 @@ pub fn time_zone() -> String {
     get_path(&f.resolved_options().into(), &["timeZone"]).as_string().unwrap_or_else(|| "UTC".into())
 }
 
-/// The user's time zone as the browser keeps it: the offset `Date` applies at an instant (the zone
-/// [`time_zone`] names, with its daylight-saving rules).
-pub struct BrowserZone;
+/// A time zone as the browser keeps it: the user's (the offsets `Date` applies — the zone
+/// [`time_zone`] names, with its daylight-saving rules), or one a phrase named, by its IANA name
+/// (`Intl.DateTimeFormat` with `timeZoneName: "longOffset"`, which says "GMT+05:30" at an instant).
+pub struct BrowserZone(Option<js_sys::Intl::DateTimeFormat>);
+
+impl BrowserZone {
+    /// The user's zone.
+    pub const USER: BrowserZone = BrowserZone(None);
+}
 
 impl crate::schedule::Zone for BrowserZone {
     fn offset_at(&self, instant: time::OffsetDateTime) -> time::UtcOffset {
-        let ms = (instant.unix_timestamp() as f64) * 1000.0;
-        // getTimezoneOffset is UTC minus local, in minutes.
-        let minutes = -js_sys::Date::new(&JsValue::from_f64(ms)).get_timezone_offset();
-        time::UtcOffset::from_whole_seconds((minutes * 60.0) as i32).unwrap_or(time::UtcOffset::UTC)
+        let date = js_sys::Date::new(&JsValue::from_f64((instant.unix_timestamp() as f64) * 1000.0));
+        let minutes = match &self.0 {
+            // getTimezoneOffset is UTC minus local, in minutes.
+            None => -date.get_timezone_offset() as i32,
+            Some(format) => {
+                let parts = format.format_to_parts(&date);
+                let name = parts.iter().find(|p| get_path(p, &["type"]).as_string().as_deref() == Some("timeZoneName"));
+                name.and_then(|p| get_path(&p, &["value"]).as_string()).and_then(|v| gmt_offset(&v)).unwrap_or(0)
+            }
+        };
+        time::UtcOffset::from_whole_seconds(minutes * 60).unwrap_or(time::UtcOffset::UTC)
     }
+
+    fn named(&self, iana: &str) -> Option<Self> {
+        let options = Object::new();
+        Reflect::set(&options, &"timeZone".into(), &iana.into()).ok()?;
+        Reflect::set(&options, &"timeZoneName".into(), &"longOffset".into()).ok()?;
+        // A zone this browser does not know throws a RangeError: a refusal, not a crash.
+        let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+        let constructor: js_sys::Function = Reflect::get(&intl, &"DateTimeFormat".into()).ok()?.dyn_into().ok()?;
+        let format = Reflect::construct(&constructor, &js_sys::Array::of2(&"en-US".into(), &options)).ok()?;
+        Some(BrowserZone(Some(format.unchecked_into())))
+    }
+}
+
+/// "GMT+05:30", "GMT-8", "GMT" → minutes east of UTC.
+fn gmt_offset(name: &str) -> Option<i32> {
+    let rest = name.strip_prefix("GMT").or_else(|| name.strip_prefix("UTC"))?;
+    if rest.is_empty() {
+        return Some(0);
+    }
+    let sign = if rest.starts_with('-') || rest.starts_with('\u{2212}') { -1 } else { 1 };
+    let digits = rest.trim_start_matches(['+', '-', '\u{2212}']);
+    let (h, m) = digits.split_once(':').unwrap_or((digits, "0"));
+    Some(sign * (h.parse::<i32>().ok()? * 60 + m.parse::<i32>().ok()?))
 }
 
 /// Now, as an instant.

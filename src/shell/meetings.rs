@@ -36,7 +36,7 @@ pub async fn open(kind: Kind, tab_id: Option<i32>, frame_id: i32, selection: Opt
         offered.selection = selection.unwrap_or_default();
     }
     let settings = storage::settings().await;
-    let draft = Draft::new(chrome::nonce(), kind, tab_id, frame_id, &offered, &settings, now(), &BrowserZone);
+    let draft = Draft::new(chrome::nonce(), kind, tab_id, frame_id, &offered, &settings, now(), &BrowserZone::USER);
     drafts::sweep().await;
     drafts::write(&draft).await;
     let url = format!("{}meeting.html#{}", chrome::base_url(), draft.id);
@@ -86,7 +86,7 @@ pub async fn get(id: &str) -> Response {
     let Some(draft) = drafts::read(id).await else { return Response::Failed { problem: Problem::DraftGone } };
     let start_local = draft.start_ms.and_then(|ms| {
         let at = time::OffsetDateTime::from_unix_timestamp((ms / 1000) as i64).ok()?;
-        Some(input_of(at.to_offset(BrowserZone.offset_at(at))))
+        Some(input_of(at.to_offset(BrowserZone::USER.offset_at(at))))
     });
     let action = state(&draft).await;
     Response::Draft { draft: Box::new(draft), action, zone: chrome::time_zone(), start_local }
@@ -107,7 +107,7 @@ pub async fn confirm(confirmed: Confirmed) -> Response {
             return answer(&draft, draft.outcome.clone().unwrap_or(Outcome::Failed { problem: Problem::Unexpected })).await;
         }
         Next::Start => {
-            let spec = match confirmed.event(&chrome::time_zone(), now(), &BrowserZone) {
+            let spec = match confirmed.event(&chrome::time_zone(), now(), &BrowserZone::USER) {
                 Ok(spec) => spec,
                 Err(invalid) => return Response::Invalid { invalid },
             };
