@@ -25,6 +25,7 @@ const FROM = { to: 'meetingFromTo', cc: 'meetingFromCc', selection: 'meetingFrom
 const WATCH_MS = 1000;
 const WATCH_FOR_MS = 3 * 60_000;
 let guests = []; // {email, from}
+let namedZone = null; // {iana, words}: the zone the selected text named
 let state = 'open'; // open | making | made | failed
 let clip = null;
 let watching = null;
@@ -76,6 +77,7 @@ function addGuest() {
 function syncNow() {
   $('start').disabled = $('now').checked;
   $('start').required = !$('now').checked;
+  syncZone();
 }
 
 /** Shows where the action is: the form open for edits, being made, made, or failed ("Try again"). */
@@ -128,13 +130,14 @@ function fill({ draft, zone, startLocal }) {
   document.title = $('heading').textContent = t(draft.kind === 'invite' ? 'meetingInviteTitle' : 'meetingScheduleTitle');
   $('start-label').textContent = zone;
   if (draft.phrase) {
-    $('phrase').textContent = draft.phrase;
+    showPhrase(draft);
     $('phrase-row').hidden = false;
   }
   if (draft.refusal) {
-    $('refusal').textContent = t(`refusal_${draft.refusal}`);
+    $('refusal').textContent = t(`refusal_${draft.refusal}`, draft.refused?.[0] ?? '');
     $('refusal').hidden = false;
   }
+  namedZone = draft.zone || null;
   const sent = draft.confirmed; // what was confirmed, when it was: shown as it was sent
   const fromOf = (email) => draft.guests.find((g) => g.email.toLowerCase() === email.toLowerCase())?.from || 'you';
   guests = sent ? sent.guests.map((email) => ({ email, from: fromOf(email) })) : draft.guests.slice(0, MAX_GUESTS);
@@ -148,6 +151,55 @@ function fill({ draft, zone, startLocal }) {
   // Nothing is preselected: with guests, who gets an e-mail is the user's choice.
   for (const radio of document.querySelectorAll('input[name=sendUpdates]')) radio.checked = sent ? radio.value === sent.sendUpdates : false;
   renderGuests();
+}
+
+/**
+ * The selected text with the words the time was read from marked (and the word a refusal is about,
+ * marked apart). Spans are character offsets (code points, as the worker counts them); text only.
+ */
+function showPhrase(draft) {
+  const chars = Array.from(draft.phrase);
+  const marks = (draft.read || []).map(([from, to]) => ({ from, to, kind: 'read' }));
+  const refusedAt = draft.refused?.[1];
+  if (refusedAt) marks.push({ from: refusedAt[0], to: refusedAt[1], kind: 'refused' });
+  marks.sort((a, b) => a.from - b.from);
+  // Words read next to each other ("tomorrow at 3pm") are one mark.
+  const merged = [];
+  for (const m of marks) {
+    const last = merged.at(-1);
+    if (last && last.kind === m.kind && m.kind === 'read' && /^\s*$/.test(chars.slice(last.to, m.from).join(''))) last.to = m.to;
+    else if (!last || m.from >= last.to) merged.push({ ...m });
+  }
+  const phrase = $('phrase');
+  phrase.replaceChildren();
+  let at = 0;
+  for (const m of merged) {
+    phrase.append(chars.slice(at, m.from).join(''));
+    const mark = document.createElement('mark');
+    mark.className = m.kind;
+    mark.textContent = chars.slice(m.from, m.to).join('');
+    phrase.append(mark);
+    at = m.to;
+  }
+  phrase.append(chars.slice(at).join(''));
+  $('read-words').hidden = !merged.some((m) => m.kind === 'read');
+}
+
+/** The start in the zone the text named ("That is Thu 3 Dec, 09:00 in PT (America/Los_Angeles)"). */
+function syncZone() {
+  const value = $('start').value;
+  const show = namedZone && value && !$('now').checked;
+  $('in-zone').hidden = !show;
+  if (!show) return;
+  const start = new Date(value); // a datetime-local value is read in the user's own zone
+  const fixed = /^UTC([+-])(\d\d):(\d\d)$/.exec(namedZone.iana);
+  const style = { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
+  const time = fixed
+    ? new Intl.DateTimeFormat(undefined, { ...style, timeZone: 'UTC' })
+      .format(new Date(start.getTime() + (fixed[1] === '-' ? -1 : 1) * (Number(fixed[2]) * 60 + Number(fixed[3])) * 60000))
+    : new Intl.DateTimeFormat(undefined, { ...style, timeZone: namedZone.iana }).format(start);
+  const zone = namedZone.words === namedZone.iana ? namedZone.iana : `${namedZone.words} (${namedZone.iana})`;
+  $('in-zone').textContent = t('meetingInZone', time, zone);
 }
 
 async function load() {
@@ -166,6 +218,7 @@ async function load() {
 }
 
 $('now').addEventListener('change', syncNow);
+$('start').addEventListener('input', syncZone);
 for (const radio of document.querySelectorAll('input[name=sendUpdates]')) radio.addEventListener('change', syncCreate);
 $('add-guest').addEventListener('click', addGuest);
 $('guest').addEventListener('keydown', (e) => {

@@ -436,9 +436,12 @@ export async function readClipboardTypes(browser) {
 }
 
 /** Reads a message from the built extension's English locale. */
-export function message(key) {
-  const m = JSON.parse(readFileSync(join(DIST, '_locales', 'en', 'messages.json'), 'utf8'));
-  return m[key].message;
+export function message(key, ...subs) {
+  const m = JSON.parse(readFileSync(join(DIST, '_locales', 'en', 'messages.json'), 'utf8'))[key];
+  // Named placeholders ($WORD$ → its "$1"), then the substitutions, as chrome.i18n.getMessage does.
+  let text = m.message.replace(/\$(\w+)\$/g, (all, name) => m.placeholders?.[name.toLowerCase()]?.content ?? all);
+  subs.forEach((sub, i) => { text = text.replaceAll(`$${i + 1}`, sub); });
+  return text;
 }
 
 // ---- the options page and accessibility -----------------------------------------------------------

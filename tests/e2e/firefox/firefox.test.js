@@ -274,25 +274,26 @@ test('the sender check: a web page cannot reach MeetLink, nor can another add-on
   assert.equal((await fake.log()).length, 0, 'no request reached Google');
 });
 
-test('schedule from selected text in Firefox: the confirmation window, an event at the time read, the link typed after the text', async () => {
+test('schedule from selected text in Firefox: a zone the text names (Firefox\'s Intl), the confirmation window, an event at the time read, the link typed after the text', async () => {
   await signedIn();
   const { page, tabId } = await ff.openWeb('textarea.html');
-  const phrase = 'tomorrow 15:30 for 45 min';
+  // Next year's 1 July (never stale): 15:30 PDT, UTC-7, is 22:30 UTC.
+  const year = new Date().getUTCFullYear() + 1;
+  const phrase = `${year}-07-01 3:30pm PT for 45 min`;
   await page.$eval('#field', (f, phrase) => {
     f.value = `See you ${phrase}`;
     f.focus();
     f.setSelectionRange(f.value.length - phrase.length, f.value.length);
   }, phrase);
-  const expected = await page.evaluate(() => {
-    const d = new Date();
-    return new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1, 15, 30).getTime();
-  });
+  const expected = Date.UTC(year, 6, 1, 22, 30);
   const known = new Set(await ff.browser.pages());
   await ff.bg((bg, { tabId, phrase }) => bg.meetlink.onMenuClicked({ menuItemId: 'schedule-meeting', frameId: 0, selectionText: phrase }, { id: tabId }), { tabId, phrase });
   // The confirmation window: the page that was not there before (moz-extension:// pages report no URL).
   const win = await waitFor(async () => (await ff.browser.pages()).find((p) => !known.has(p)), { what: 'the confirmation window' });
   await waitFor(() => win.evaluate(() => !document.getElementById('form').hidden).catch(() => false), { what: 'the draft shown' });
   assert.equal(await win.evaluate(() => document.getElementById('minutes').value), '45');
+  assert.match(await win.evaluate(() => document.getElementById('in-zone').textContent), /PT \(America\/Los_Angeles\)/, 'the zone the text named');
+  assert.deepEqual(await win.evaluate(() => [...document.querySelectorAll('#phrase mark.read')].map((m) => m.textContent)), [phrase], 'the words read marked');
   await win.evaluate(() => document.getElementById('create').click());
   const text = await waitFor(async () => {
     const t = await page.$eval('#field', (f) => f.value);
@@ -300,7 +301,7 @@ test('schedule from selected text in Firefox: the confirmation window, an event 
   }, { what: 'the link typed', timeout: 40_000 });
   const events = (await fake.events()).filter((e) => e.status !== 'cancelled' && !e.attendees && e.transparency === 'opaque');
   assert.equal(events.length, 1, 'one kept event');
-  assert.equal(new Date(events[0].start.dateTime).getTime(), expected, 'at the time read, in the browser\'s zone');
+  assert.equal(new Date(events[0].start.dateTime).getTime(), expected, 'at the time read: 15:30 in Los Angeles that day');
   assert.equal(text, `See you ${phrase} ${events[0].hangoutLink}`);
   await page.close();
 });
