@@ -1117,12 +1117,9 @@ impl Scan {
         // "in 2 hours", "dans 3 jours", "dentro de 2 días".
         let lead = match (t.as_str(), self.w(i + 1)) {
             ("dentro", "de") => 2,
-            (w, _) if IN.contains(&w) || w == "within" => 1,
-            _ => return Ok(false),
+            (w, _) if IN.contains(&w) => 1,
+            _ => return Ok(false), // "within 2 days" is any time until then: its number refuses it
         };
-        if t == "within" {
-            return Ok(false); // "within 2 days": any time until then
-        }
         let Some((n, used)) = self.span_at(i + lead) else { return Ok(false) };
         match n {
             Span::Days(d) => self.set_day(Day::After(d), i)?,
