@@ -20,6 +20,134 @@ const fmt = (x) => x.toFixed(1).padStart(7);
 await fake.start();
 const medians = {}; // "what|latency" -> median ms, for the ratios at the end
 
+/** A popup opened in a tab: open -> ready (its own clock), then a click at once -> link shown. */
+async function popupOpenClick(browser) {
+  const page = await browser.context.newPage();
+  await page.goto(`chrome-extension://${browser.id}/popup.html`);
+  const ready = await waitFor(() => page.evaluate(() => performance.getEntriesByName('meetlink-popup-ready')[0]?.startTime), { what: 'popup ready' });
+  const click = await page.evaluate(() => new Promise((resolve) => {
+    const result = document.getElementById('result');
+    const t0 = performance.now();
+    result.hidden = true;
+    new MutationObserver((_, obs) => {
+      if (!result.hidden) { obs.disconnect(); resolve(performance.now() - t0); }
+    }).observe(result, { attributes: true });
+    document.getElementById('create').click();
+  }));
+  await page.close();
+  return [ready, click];
+}
+
+// The usual case (issue 30): a trigger that finds the worker asleep, as MV3 leaves it after ~30 s
+// idle, against the same trigger with the worker awake; with the next link ready (the warm link) and
+// without it; the fake Google at 100 ms per call. The web sign-in build (Chromium, Edge, Brave,
+// Firefox; its token is kept in storage.session, so a woken worker has it without a stand-in).
+//  * popup: a new popup tab per run, the page's own clock: open -> ready (its first message wakes a
+//    sleeping worker), then a click at once -> link shown;
+//  * shortcut: Playwright cannot press a browser shortcut, so a sleeping worker is woken by a message
+//    it refuses at once (no storage read, no work) and the shortcut's handler is the first work of
+//    that fresh worker: worker start -> wasm ready (its clock) + onCommand -> link typed. The
+//    browser's own dispatch before the worker's clock starts is not in it (the popup rows have it).
+// BEFORE_DIST=dir measures that build too, in turn with this one, in the same run.
+const ASLEEP_RUNS = Number(process.env.ASLEEP_RUNS || RUNS);
+async function asleepRows(dist, name) {
+  const LATENCY = 100;
+  const web = variant((m) => { delete m.oauth2; }, dist);
+  const profile = mkdtempSync(join(tmpdir(), 'meetlink-bench-asleep-'));
+  await fake.reset({ latency_ms: LATENCY });
+  const browser = await launch(web, { profile });
+  const rows = [];
+  try {
+    await popupLink(browser); // signs in by the web flow (the fake's authorization page)
+    const page = await browser.context.newPage();
+    await page.goto(pages.url('textarea.html'));
+    const tabId = await browser.sw.evaluate(async (url) => (await chrome.tabs.query({ url }))[0].id, page.url());
+    const waker = await browser.context.newPage();
+    await waker.goto(`chrome-extension://${browser.id}/popup.html`);
+    /** Stops the worker; with `wake`, wakes it by a message it refuses, and returns the new one. */
+    async function sleepWorker(wake) {
+      await stopWorker(browser);
+      if (!wake) return;
+      // Playwright keeps one Worker object across the restart: it reaches the new instance.
+      await waker.evaluate(() => chrome.runtime.sendMessage({ type: 'bench-wake' }).catch(() => null));
+    }
+    const worker = () => browser.sw;
+    const ready = () => worker().evaluate(async () => {
+      for (let i = 0; i < 400; i++) {
+        if ((await chrome.storage.session.get('warmLink')).warmLink) return;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error('no warm link after 10 s');
+    });
+    async function shortcut(asleep) {
+      await page.evaluate(() => {
+        const f = document.getElementById('field');
+        f.value = '';
+        f.focus();
+        window.typedAt = new Promise((resolve) => f.addEventListener('input', () => resolve(Date.now()), { once: true }));
+      });
+      await sleepWorker(asleep);
+      const { t0, wake } = await worker().evaluate(async (tabId) => {
+        await meetlink.ready;
+        const wake = performance.getEntriesByName('meetlink-ready')[0].startTime;
+        const t0 = Date.now();
+        meetlink.onCommand('insert-meet-link', { id: tabId });
+        return { t0, wake };
+      }, tabId);
+      const typed = (await page.evaluate(() => window.typedAt)) - t0;
+      return asleep ? wake + typed : typed;
+    }
+    async function popup(asleep) {
+      if (asleep) await sleepWorker(false); // the popup's own first message wakes it
+      return popupOpenClick(browser);
+    }
+    for (const warm of [true, false]) {
+      await browser.sw.evaluate((warm) => chrome.storage.local.set({ settings: { warmLink: warm } }), warm);
+      for (const asleep of [true, false]) {
+        const s = [], open = [], click = [];
+        for (let i = 0; i < ASLEEP_RUNS + 1; i++) {
+          if (warm) await ready();
+          const ms = await shortcut(asleep);
+          await new Promise((r) => setTimeout(r, LATENCY * 2 + 50)); // the placeholder's delete
+          if (warm) await ready();
+          const [o, c] = await popup(asleep);
+          await new Promise((r) => setTimeout(r, LATENCY * 2 + 50));
+          if (i === 0) continue; // a warm-up
+          s.push(ms); open.push(o); click.push(c);
+        }
+        const state = `${asleep ? 'asleep' : 'awake '}, ${warm ? 'link ready' : 'no link  '}`;
+        rows.push([`${name}: shortcut -> typed, worker ${state}`, s]);
+        rows.push([`${name}: popup open -> ready, worker ${state}`, open]);
+        rows.push([`${name}: popup click -> shown, worker ${state}`, click]);
+      }
+    }
+  } finally {
+    await browser.close();
+    rmSync(profile, { recursive: true, force: true });
+    rmSync(web, { recursive: true, force: true });
+  }
+  return rows;
+}
+if (!process.env.ONLY || process.env.ONLY === 'asleep') {
+  await pages.start();
+  const builds = process.env.BEFORE_DIST ? [['before', process.env.BEFORE_DIST], ['after', DIST]] : [['this build', DIST]];
+  const all = [];
+  // In turn, twice, when two builds are compared: the machine's noise falls on both.
+  for (const round of process.env.BEFORE_DIST ? [1, 2] : [1]) {
+    for (const [name, dist] of builds) all.push(...(await asleepRows(dist, process.env.BEFORE_DIST ? `${name} ${round}` : name)));
+  }
+  console.log(`\nthe usual case: a trigger that finds the worker asleep, ${ASLEEP_RUNS} runs each, 100 ms per call (ms; targets: issue 30)`);
+  console.log(`${'row'.padEnd(72)} median      p90      max`);
+  for (const [label, times] of all) {
+    times.sort((a, b) => a - b);
+    console.log(`${label.padEnd(70)} ${fmt(pct(times, 0.5))}  ${fmt(pct(times, 0.9))}  ${fmt(times.at(-1))}`);
+  }
+  console.log('targets: asleep, link ready: shortcut <= 30, popup click <= 25; asleep, no link: <= RTT + 40 (140); awake, no link: <= RTT + 15 (115)');
+  pages.stop();
+  if (process.env.ONLY) { fake.stop(); process.exit(0); }
+}
+
+
 // The seed's flow (tests/bench/seed.py, its own Python libraries), one process per link as the
 // script was used: interpreter start-up, imports, token file, insert, delete, print.
 const SEED_PYTHON = process.env.SEED_PYTHON;
@@ -205,23 +333,6 @@ const STARTS = Number(process.env.STARTS || 10);
   }
   const MEET_IN = /https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}/;
 
-  /** The popup opened in a tab: open -> ready (its own clock), then click -> link shown. */
-  async function popupFirst(browser) {
-    const page = await browser.context.newPage();
-    await page.goto(`chrome-extension://${browser.id}/popup.html`);
-    const ready = await waitFor(() => page.evaluate(() => performance.getEntriesByName('meetlink-popup-ready')[0]?.startTime), { what: 'popup ready' });
-    const click = await page.evaluate(() => new Promise((resolve) => {
-      const result = document.getElementById('result');
-      const t0 = performance.now();
-      result.hidden = true;
-      new MutationObserver((_, obs) => {
-        if (!result.hidden) { obs.disconnect(); resolve(performance.now() - t0); }
-      }).observe(result, { attributes: true });
-      document.getElementById('create').click();
-    }));
-    return [ready, click];
-  }
-
   async function starts(dir, warm, label, { after = 2000, stub = false, popup = false } = {}) {
     const profile = profileOf(dir);
     // Install and sign in once (the popup's first link signs in by the web flow, or the stand-in).
@@ -242,7 +353,7 @@ const STARTS = Number(process.env.STARTS || 10);
         browser.sw.evaluate(() => meetlink.onStartup());
         await sleep(after);
         if (popup) {
-          const [r, click] = await popupFirst(browser);
+          const [r, click] = await popupOpenClick(browser);
           ready.push(r);
           first.push(click);
         } else {

@@ -266,10 +266,10 @@ export async function launch(dist = DIST, { args = [], env, profile: keep, headl
   };
 }
 
-/** A copy of the built extension with its manifest changed by `edit`. */
-export function variant(edit) {
+/** A copy of the built extension (`from`, the e2e build unless given) with its manifest changed by `edit`. */
+export function variant(edit, from = DIST) {
   const dir = mkdtempSync(join(tmpdir(), 'meetlink-dist-'));
-  cpSync(DIST, dir, { recursive: true });
+  cpSync(from, dir, { recursive: true });
   const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
   edit(m);
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m, null, 2));
