@@ -60,7 +60,7 @@ for (const reason of [
     const session = await browser.sw.evaluate(() => chrome.storage.session.get('webSession'));
     assert.equal(session.webSession.token, inserts[0].token);
     assert.equal(session.webSession.email, 'me@example.com');
-    const label = message('accountWeb').replace('$EMAIL$', 'me@example.com');
+    const label = message('accountWeb', 'me@example.com');
     await waitFor(async () => (await page.locator('#account-label').textContent()) === label, { what: `the account shown (${label})` });
     // A second link reuses the session: no second sign-in.
     await createFromPopup(page);
