@@ -168,22 +168,28 @@ pub fn parse<Z: Zone>(text: &str, now: OffsetDateTime, zone: &Z) -> Result<Readi
     // "Tomorrow 9am PT" when it is already tomorrow in one of the two zones: whose tomorrow?
     let relative = matches!(s.f.day, Some(day) if day.relative());
     let start = match s.f.zone {
-        Some((Zoned::Iana(name, season), k, n)) => {
-            let named = zone.named(name).ok_or_else(|| as_written(s.refuse_span(Refusal::UnknownZone, k, n)))?;
+        Some((zoned, k, n)) => {
+            let refuse = |refusal| as_written(s.refuse_span(refusal, k, n));
+            let named = TextZone::of(zoned, zone).ok_or_else(|| refuse(Refusal::UnknownZone))?;
             if relative && now.to_offset(named.offset_at(now)).date() != now.to_offset(zone.offset_at(now)).date() {
-                return Err(as_written(s.refuse_span(Refusal::Ambiguous, k, n)));
+                return Err(refuse(Refusal::Ambiguous));
             }
             let start = s.start(now, &named)?;
-            if season.is_some_and(|minutes| i32::from(start.offset().whole_minutes()) != minutes) {
-                return Err(as_written(s.refuse_span(Refusal::ZoneSeason, k, n)));
+            if zoned.season().is_some_and(|minutes| i32::from(start.offset().whole_minutes()) != minutes) {
+                return Err(refuse(Refusal::ZoneSeason));
+            }
+            // "GMT+0900 (JST)": a second name must mean the same offset at that instant.
+            if let Some((also, k)) = s.f.also {
+                let refuse = |refusal| as_written(s.refuse(refusal, k));
+                let offset = match also.season() {
+                    Some(minutes) => minutes,
+                    None => i32::from(TextZone::of(also, zone).ok_or_else(|| refuse(Refusal::UnknownZone))?.offset_at(start).whole_minutes()),
+                };
+                if offset != i32::from(start.offset().whole_minutes()) {
+                    return Err(refuse(Refusal::Ambiguous));
+                }
             }
             start
-        }
-        Some((Zoned::Fixed(offset), k, n)) => {
-            if relative && now.to_offset(offset).date() != now.to_offset(zone.offset_at(now)).date() {
-                return Err(as_written(s.refuse_span(Refusal::Ambiguous, k, n)));
-            }
-            s.start(now, &offset)?
         }
         None => s.start(now, zone)?,
     };
@@ -205,6 +211,34 @@ pub fn parse<Z: Zone>(text: &str, now: OffsetDateTime, zone: &Z) -> Result<Readi
     used.sort_unstable();
     used.dedup();
     Ok(Reading { when: When { start, minutes }, used, zone: named })
+}
+
+/// A zone the text named, as the shell knows it: a named one, or an offset written in the text.
+enum TextZone<Z> {
+    Named(Z),
+    Fixed(UtcOffset),
+}
+
+impl<Z: Zone> TextZone<Z> {
+    /// `zoned` by way of the user's `zone` (which asks the browser for names); none if it does not know it.
+    fn of(zoned: Zoned, zone: &Z) -> Option<Self> {
+        match zoned {
+            Zoned::Iana(name, _) => zone.named(name).map(TextZone::Named),
+            Zoned::Fixed(offset) => Some(TextZone::Fixed(offset)),
+        }
+    }
+}
+
+impl<Z: Zone> Zone for TextZone<Z> {
+    fn offset_at(&self, instant: OffsetDateTime) -> UtcOffset {
+        match self {
+            TextZone::Named(z) => z.offset_at(instant),
+            TextZone::Fixed(offset) => *offset,
+        }
+    }
+    fn named(&self, _: &str) -> Option<Self> {
+        None
+    }
 }
 
 /// `UTC+05:30`, `UTC−08:00`, `UTC` (a fixed offset, named the way the confirmation shows it).
@@ -603,6 +637,16 @@ enum Zoned {
     Fixed(UtcOffset),
 }
 
+impl Zoned {
+    /// The one offset (minutes) a season's abbreviation means ("PST": -480); a fixed offset's own.
+    fn season(self) -> Option<i32> {
+        match self {
+            Zoned::Iana(_, season) => season,
+            Zoned::Fixed(offset) => Some(i32::from(offset.whole_minutes())),
+        }
+    }
+}
+
 const LA: &str = "America/Los_Angeles";
 const NY: &str = "America/New_York";
 const CHICAGO: &str = "America/Chicago";
@@ -630,9 +674,9 @@ const ZONES: &[(&[&str], &str, Option<i32>)] = &[
     (&["hora", "de", "madrid"], "Europe/Madrid", None), (&["hora", "peninsular"], "Europe/Madrid", None), (&["hora", "de", "españa"], "Europe/Madrid", None),
     (&["hora", "de", "méxico"], "America/Mexico_City", None), (&["hora", "de", "mexico"], "America/Mexico_City", None),
     (&["pacific"], LA, None), (&["eastern"], NY, None), (&["central"], CHICAGO, None), (&["mountain"], DENVER, None),
-    (&["pt"], LA, None), (&["pst"], LA, Some(-480)), (&["pdt"], LA, Some(-420)),
+    (&["pt"], LA, None), (&["pdt"], LA, Some(-420)),
     (&["mt"], DENVER, None), (&["mst"], DENVER, Some(-420)), (&["mdt"], DENVER, Some(-360)),
-    (&["ct"], CHICAGO, None), (&["cdt"], CHICAGO, Some(-300)),
+    (&["ct"], CHICAGO, None),
     (&["et"], NY, None), (&["est"], NY, Some(-300)), (&["edt"], NY, Some(-240)),
     (&["akst"], "America/Anchorage", Some(-540)), (&["akdt"], "America/Anchorage", Some(-480)), (&["hst"], "Pacific/Honolulu", None),
     (&["gmt"], LONDON, Some(0)), (&["wet"], "Europe/Lisbon", Some(0)), (&["west"], "Europe/Lisbon", Some(60)),
@@ -645,8 +689,10 @@ const ZONES: &[(&[&str], &str, Option<i32>)] = &[
 ];
 
 /// Abbreviations that name several zones: IST (India, Ireland, Israel), CST (US Central, China,
-/// Cuba), BST (British Summer, Bangladesh), AST (Atlantic, Arabia), GST (Gulf, South Georgia), SST.
-const AMBIGUOUS_ZONES: [&str; 7] = ["ist", "cst", "bst", "ast", "gst", "sst", "ect"];
+/// Cuba), PST (US Pacific, the Philippines), CDT (US Central, Cuba) — all four so in the tz database
+/// (see its test) — and BST (British Summer, Bangladesh), AST (Atlantic, Arabia), GST (Gulf, South
+/// Georgia), SST (Samoa, Singapore), ECT (Ecuador, Eastern Caribbean) in common use.
+const AMBIGUOUS_ZONES: [&str; 9] = ["ist", "cst", "pst", "cdt", "bst", "ast", "gst", "sst", "ect"];
 
 /// Zone names that are also ordinary words: read after a time in any case, refused only beside one.
 const FULL_NAMES: [&str; 4] = ["pacific", "eastern", "central", "mountain"];
@@ -871,6 +917,8 @@ struct Found {
     part: Option<Part>,
     /// The zone named, and the tokens that named it (first, how many).
     zone: Option<(Zoned, usize, usize)>,
+    /// A second name right after it ("GMT+0900 (JST)"), checked against it at the start.
+    also: Option<(Zoned, usize)>,
     /// "Midnight" was read (refused beside a day: its start or its end?).
     midnight: bool,
 }
@@ -1499,17 +1547,9 @@ impl Scan {
             _ => self.f.zone = Some((zoned, j, n)),
         }
         self.take(j, n);
-        // "GMT+0900 (JST)", "15:00 UTC (GMT)": a second name for the same offset.
+        // "GMT+0900 (JST)", "15:00 UTC (GMT)": a second name, which must mean the same offset then.
         if let Some((_, second)) = self.zone_at(j + n) {
-            let agrees = match (zoned, second) {
-                (a, b) if a == b => true,
-                (Zoned::Fixed(o), Zoned::Iana("Asia/Tokyo" | "Asia/Seoul", _)) => o.whole_minutes() == 540,
-                (Zoned::Fixed(o), Zoned::Iana(LONDON, Some(0))) => o == UtcOffset::UTC,
-                _ => false,
-            };
-            if !agrees {
-                return Err(self.refuse(Refusal::Ambiguous, j + n));
-            }
+            self.f.also = Some((second, j + n));
             self.take(j + n, 1);
         }
         Ok(())
@@ -1941,6 +1981,51 @@ mod tests {
         }
         let long = "a".repeat(MAX_TEXT + 1);
         assert_eq!(parse(&long, at(NOW), &BERLIN).unwrap_err().refusal, Refusal::TooLong);
+    }
+
+    /// The zone table against the tz database (jiff's bundled copy of IANA's, test-only), not
+    /// against examples: every name it maps to exists; every one-season abbreviation is an offset its
+    /// zone has; and every abbreviation the database itself uses is read only where the database gives
+    /// it one offset (IST and CST have several there, and are refused).
+    #[test]
+    fn the_zone_table_agrees_with_the_tz_database() {
+        let instants: Vec<jiff::Timestamp> = ["2027-01-15T12:00:00Z", "2027-07-15T12:00:00Z"].iter().map(|t| t.parse().unwrap()).collect();
+        // Every abbreviation the database uses, with every offset (minutes) it means, in any zone.
+        let mut used: std::collections::BTreeMap<String, std::collections::BTreeSet<i32>> = Default::default();
+        for name in jiff::tz::db().available() {
+            let Ok(tz) = jiff::tz::TimeZone::get(name.as_str()) else { continue };
+            for at in &instants {
+                let info = tz.to_offset_info(*at);
+                used.entry(info.abbreviation().to_lowercase()).or_default().insert(info.offset().seconds() / 60);
+            }
+        }
+        let mut problems = Vec::new();
+        for (words, iana, season) in ZONES {
+            let Ok(tz) = jiff::tz::TimeZone::get(iana) else {
+                problems.push(format!("{words:?}: no zone {iana}"));
+                continue;
+            };
+            let offsets: Vec<i32> = instants.iter().map(|at| tz.to_offset_info(*at).offset().seconds() / 60).collect();
+            if season.is_some_and(|m| !offsets.contains(&m)) {
+                problems.push(format!("{words:?}: {iana} is never at {season:?} minutes ({offsets:?})"));
+            }
+            if let [word] = words {
+                match used.get(*word) {
+                    Some(meanings) if meanings.len() > 1 => problems.push(format!("{word}: the database gives it {meanings:?}: ambiguous")),
+                    Some(meanings) if season.is_some_and(|m| !meanings.contains(&m)) => problems.push(format!("{word}: the database's is {meanings:?}")),
+                    _ => {}
+                }
+            }
+        }
+        for word in AMBIGUOUS_ZONES {
+            if let Some(meanings) = used.get(word) {
+                assert!(meanings.len() > 1 || ["bst", "gst", "sst", "ast", "ect"].contains(&word), "{word}: one meaning in the database {meanings:?}");
+            }
+        }
+        for word in ["ist", "cst", "pst", "cdt"] {
+            assert!(used.get(word).is_some_and(|m| m.len() > 1), "the database gives {word} several offsets");
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 
     #[test]
