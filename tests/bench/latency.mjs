@@ -20,6 +20,15 @@ const fmt = (x) => x.toFixed(1).padStart(7);
 await fake.start();
 const medians = {}; // "what|latency" -> median ms, for the ratios at the end
 
+/** Waits until the warm link is ready (a woken worker makes it after its wake: 10 s at most). */
+const warmReady = (browser) => browser.sw.evaluate(async () => {
+  for (let i = 0; i < 400; i++) {
+    if ((await chrome.storage.session.get('warmLink')).warmLink) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('no warm link after 10 s');
+});
+
 /** A popup opened in a tab: open -> ready (its own clock), then a click at once -> link shown. */
 async function popupOpenClick(browser) {
   const page = await browser.context.newPage();
@@ -71,14 +80,6 @@ async function asleepRows(dist, name) {
       // Playwright keeps one Worker object across the restart: it reaches the new instance.
       await waker.evaluate(() => chrome.runtime.sendMessage({ type: 'bench-wake' }).catch(() => null));
     }
-    const worker = () => browser.sw;
-    const ready = () => worker().evaluate(async () => {
-      for (let i = 0; i < 400; i++) {
-        if ((await chrome.storage.session.get('warmLink')).warmLink) return;
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      throw new Error('no warm link after 10 s');
-    });
     async function shortcut(asleep) {
       await page.evaluate(() => {
         const f = document.getElementById('field');
@@ -87,7 +88,7 @@ async function asleepRows(dist, name) {
         window.typedAt = new Promise((resolve) => f.addEventListener('input', () => resolve(Date.now()), { once: true }));
       });
       await sleepWorker(asleep);
-      const { t0, wake } = await worker().evaluate(async (tabId) => {
+      const { t0, wake } = await browser.sw.evaluate(async (tabId) => {
         await meetlink.ready;
         const wake = performance.getEntriesByName('meetlink-ready')[0].startTime;
         const t0 = Date.now();
@@ -106,10 +107,10 @@ async function asleepRows(dist, name) {
       for (const asleep of [true, false]) {
         const s = [], open = [], click = [];
         for (let i = 0; i < ASLEEP_RUNS + 1; i++) {
-          if (warm) await ready();
+          if (warm) await warmReady(browser);
           const ms = await shortcut(asleep);
           await new Promise((r) => setTimeout(r, LATENCY * 2 + 50)); // the placeholder's delete
-          if (warm) await ready();
+          if (warm) await warmReady(browser);
           const [o, c] = await popup(asleep);
           await new Promise((r) => setTimeout(r, LATENCY * 2 + 50));
           if (i === 0) continue; // a warm-up
@@ -177,13 +178,6 @@ if (SEED_PYTHON) {
 // link was made ahead; before each run the benchmark waits until it is ready, as it is for a user
 // between two links).
 const setWarm = (browser, on) => browser.sw.evaluate((on) => chrome.storage.local.set({ settings: { warmLink: on } }), on);
-const warmReady = (browser) => browser.sw.evaluate(async () => {
-  for (let i = 0; i < 200; i++) {
-    if ((await chrome.storage.session.get('warmLink')).warmLink) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('no warm link after 5 s');
-});
 
 /**
  * RUNS timed runs of `once` (after 2 warm-ups: the worker and the connection are warm after), each
