@@ -8,7 +8,8 @@
 //! exists, exactly like any other (the link outlives the event), so a warm link never leaves an
 //! event behind however long it waits. Only links whose request does not depend on the moment of the
 //! trigger are made ahead: a deleted placeholder, or a Meet space — not a kept event, whose start is
-//! "now".
+//! "now". A trigger that comes while one is being made (the browser's start, a popup just opened, the
+//! link just before) waits for it, up to [`WAIT_FOR_MAKING_MS`], rather than making a second.
 
 use crate::link::MeetLink;
 use crate::settings::{LinkSource, Settings};
@@ -19,6 +20,11 @@ use serde::{Deserialize, Serialize};
 pub const KEY: &str = "warmLink";
 /// A warm link older than this is not handed out.
 pub const MAX_AGE_MS: u64 = 60 * 60_000;
+/// How long a trigger waits for a link being made ahead before it makes its own. The link being
+/// made was asked for earlier than any new one could be, so it is nearer — one Calendar round trip
+/// at most; a make slower than this (Google slow, a back-off after a rate limit) is not waited for
+/// any longer, and the trigger's own request goes out.
+pub const WAIT_FOR_MAKING_MS: u64 = 2_000;
 
 /// A link made ahead of time. Only this code writes it: unknown fields refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,5 +1,6 @@
 //! The warm link (`crate::warm` has the rules): one link made before it is asked for, kept in
-//! `storage.session`, taken by the next trigger in one storage turn so it is handed out once.
+//! `storage.session`, taken by the next trigger in one storage turn so it is handed out once; a
+//! trigger that comes while it is being made waits for it.
 
 use super::action::{self, Made};
 use super::chrome::now_ms;
@@ -9,18 +10,29 @@ use crate::calendar::Making;
 use crate::inflight::Destination;
 use crate::settings::Settings;
 use crate::warm::{self, WarmLink};
+use async_lock::Mutex;
+use futures_util::future::select;
 use std::cell::Cell;
+use std::pin::pin;
+
+/// Held while a warm link is being made (one at a time): from [`replenish`] to the link stored (or
+/// given up). A trigger waits on it for the link being made.
+static MAKING: Mutex<()> = Mutex::new(());
 
 thread_local! {
-    /// A warm link is being made (one at a time).
-    static WARMING: Cell<bool> = const { Cell::new(false) };
     /// Bumped by sign-out and account switch: a warm link begun before is not kept.
     static GENERATION: Cell<u32> = const { Cell::new(0) };
 }
 
-/// Takes the warm link if there is one: removed from storage in one turn, so it is handed out once.
+/// Takes the warm link if there is one — if one is being made, once it is made, waiting up to
+/// [`warm::WAIT_FOR_MAKING_MS`] — removed from storage in one turn, so it is handed out once.
 /// Returned only if it suits `token`'s account and `settings`; otherwise discarded.
 pub async fn take(token: &Token, settings: &Settings, making: &Making) -> Option<Made> {
+    if warm::kind(settings).is_some() && MAKING.try_lock().is_none() {
+        let made = pin!(MAKING.lock());
+        let waited = pin!(super::chrome::sleep(warm::WAIT_FOR_MAKING_MS));
+        select(made, waited).await;
+    }
     let warm: Option<WarmLink> = {
         let _turn = storage::turn().await;
         let json = storage::get_json(Area::Session, warm::KEY).await;
@@ -44,12 +56,11 @@ pub async fn discard() {
 /// Makes the next link ahead, in the background, if the settings allow one, none is being made,
 /// and no usable one is kept already. Never prompts: without a token at hand it does nothing.
 pub fn replenish() {
-    if WARMING.with(|w| w.replace(true)) {
-        return;
-    }
-    wasm_bindgen_futures::spawn_local(async {
+    // Held from now, before the task starts: a trigger right after this call waits for its link.
+    let Some(making) = MAKING.try_lock() else { return };
+    wasm_bindgen_futures::spawn_local(async move {
         make().await;
-        WARMING.with(|w| w.set(false));
+        drop(making);
     });
 }
 

@@ -180,6 +180,33 @@ test('a trigger while the start-up sign-in is under way waits for it: one sign-i
   await page.close();
 });
 
+test('a trigger while the start-up link is being made waits for it: that link typed, no second event made for it', async () => {
+  await webSignedIn();
+  await restart();
+  await fake.reset({ latency_ms: 300 }); // the trigger comes while the start-up signs in and makes its link
+  const { page, tabId } = await openPage(browser, 'textarea.html');
+  await page.locator('#field').click();
+  await page.evaluate(() => {
+    window.typedAt = new Promise((r) => document.getElementById('field').addEventListener('input', () => r(Date.now()), { once: true }));
+  });
+  await browser.sw.evaluate((tabId) => {
+    meetlink.onStartup();
+    meetlink.onCommand('insert-meet-link', { id: tabId });
+  }, tabId);
+  await waitFor(async () => MEET.test(await page.locator('#field').inputValue()), { what: 'the link typed' });
+  const typedAt = await page.evaluate(() => window.typedAt);
+  // Every insert that reached Google before the link was typed (the one after it is the next link
+  // made ahead): only the start-up's, and its link is the one typed.
+  const before = (await fake.calls()).inserts.filter((r) => r.t * 1000 < typedAt);
+  assert.equal(before.length, 1, 'one event made before the link was typed');
+  const made = (await fake.events()).find((e) => e.id === before[0].body.id);
+  assert.ok((await page.locator('#field').inputValue()).includes(made.hangoutLink), 'the start-up link typed');
+  assert.equal((await authRequests()).length, 1);
+  await waitFor(() => browser.sw.evaluate(() => chrome.storage.session.get('warmLink').then((s) => s.warmLink)), { what: 'the next link made ahead' });
+  await allDeleted();
+  await page.close();
+});
+
 test('sign-out forgets the account: the next start asks for no token and the popup shows no account', async () => {
   await webSignedIn();
   const popup = await openPopup(browser);
