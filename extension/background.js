@@ -7,8 +7,10 @@
 import init, * as core from './pkg/meetlink.js';
 
 // The mark times a cold start (worker start -> wasm ready) for `./build.sh bench`. `ready` resolves
-// to the instantiated module's exports (the e2e suite reads its memory's size).
-const ready = init().then((wasm) => {
+// to the instantiated module's exports (the e2e suite reads its memory's size). The module's URL is
+// given: build.sh bundles this file with the glue into the package's root (the glue's own default,
+// next to itself, would be wrong there).
+const ready = init({ module_or_path: new URL('pkg/meetlink_bg.wasm', import.meta.url) }).then((wasm) => {
   performance.mark('meetlink-ready');
   return wasm;
 });
