@@ -87,7 +87,7 @@ async function asleepRows(dist, name) {
         f.focus();
         window.typedAt = new Promise((resolve) => f.addEventListener('input', () => resolve(Date.now()), { once: true }));
       });
-      await sleepWorker(asleep);
+      if (asleep) await sleepWorker(true);
       const { t0, wake } = await browser.sw.evaluate(async (tabId) => {
         await meetlink.ready;
         const wake = performance.getEntriesByName('meetlink-ready')[0].startTime;
