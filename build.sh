@@ -127,8 +127,8 @@ build() {
   cp -R "$pkg" "$out/pkg"
   # The worker as one script: the shim, wasm-bindgen's glue and its snippets (page.js, clip.js) in one
   # file, by esbuild (bundled, not minified); the wasm stays a file of its own. Every module a
-  # service worker imports costs its start: 4 modules -> 1 took 2.5-4.3 ms off each wake (worker
-  # start -> wasm ready, median, both builds woken in turn in one browser; README: Performance).
+  # service worker imports costs its start: 4 modules -> 1 reached the worker's first line 2.5-4.3 ms
+  # sooner, and wasm ready ~2 ms sooner (tests/bench/wake.mjs; README: Performance).
   # Run in OUT, so the file comments name paths inside the package, not this machine's.
   (cd "$out" && "$ESBUILD" background.js --bundle --format=esm --charset=utf8 --log-level=warning \
      --outfile=background.js --allow-overwrite)

@@ -241,8 +241,10 @@ export const pages = {
  * `profile` directory is kept after close (a browser restart); otherwise a fresh one is removed.
  * `headless: false` opens a real window (`./build.sh demo`).
  */
+/** Chromium with the extension built in `dist` (a list: several extensions, `sw` the first to start). */
 export async function launch(dist = DIST, { args = [], env, profile: keep, headless = true } = {}) {
-  if (!existsSync(join(dist, 'manifest.json'))) throw new Error(`no built extension in ${dist}: run ./build.sh test`);
+  const dists = [dist].flat();
+  for (const d of dists) if (!existsSync(join(d, 'manifest.json'))) throw new Error(`no built extension in ${d}: run ./build.sh test`);
   const profile = keep || mkdtempSync(join(tmpdir(), 'meetlink-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -250,7 +252,7 @@ export async function launch(dist = DIST, { args = [], env, profile: keep, headl
     ...(headless ? {} : { viewport: null }),
     ...(env ? { env: { ...process.env, ...env } } : {}),
     args: [
-      `--disable-extensions-except=${dist}`, `--load-extension=${dist}`,
+      `--disable-extensions-except=${dists.join(',')}`, `--load-extension=${dists.join(',')}`,
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       ...args,
