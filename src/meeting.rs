@@ -214,33 +214,41 @@ impl Draft {
             }
         }
         let phrase: String = offered.selection.split_whitespace().collect::<Vec<_>>().join(" ");
-        let (mut start_ms, mut minutes, mut refusal, mut refused, mut read, mut named) = (None, None, None, None, Vec::new(), None);
-        if kind == Kind::Schedule {
-            match schedule::parse(&phrase, now, zone) {
-                Ok(r) => (start_ms, minutes, read, named) = (Some(r.when.start_ms()), r.when.minutes, r.used, r.zone),
-                Err(r) => (refusal, refused) = (Some(r.refusal), r.word.map(|w| (w, r.at))),
-            }
-        }
-        Draft {
+        let read = (kind == Kind::Schedule).then(|| schedule::parse(&phrase, now, zone));
+        let mut draft = Draft {
             id,
             kind,
             tab_id,
             frame_id,
             guests,
             title: settings.title.clone(),
-            minutes: minutes.unwrap_or(settings.duration_minutes),
-            start_ms,
-            refusal,
-            refused,
-            read,
-            zone: named,
+            minutes: settings.duration_minutes,
+            start_ms: None,
+            refusal: None,
+            refused: None,
+            read: Vec::new(),
+            zone: None,
             phrase: phrase.chars().take(schedule::MAX_TEXT).collect(),
             created_ms: u64::try_from(now.unix_timestamp()).unwrap_or(0) * 1000,
             window_id: None,
             confirmed: None,
             action: None,
             outcome: None,
+        };
+        match read {
+            Some(Ok(reading)) => {
+                draft.start_ms = Some(reading.when.start_ms());
+                draft.minutes = reading.when.minutes.unwrap_or(draft.minutes);
+                draft.read = reading.used;
+                draft.zone = reading.zone;
+            }
+            Some(Err(refused)) => {
+                draft.refusal = Some(refused.refusal);
+                draft.refused = refused.word.map(|word| (word, refused.at));
+            }
+            None => {}
         }
+        draft
     }
 
     /// What "Create" does now: one action per confirmation, whatever was clicked or resent.

@@ -215,14 +215,16 @@ pub fn on_startup() -> Promise {
 
 /// Gets the first link of a browser session ready: a token asked for now, without any page (a web
 /// sign-in's token does not outlive the browser; the silent flow renews it for the account kept),
-/// and a link made ahead if the settings allow one. The link being made begins first (it signs in
-/// itself, without a page), so a trigger that comes during the sign-in or the request waits for
-/// that link rather than making a second; the first trigger waits for one round trip at most, and
-/// for none when the link is ready.
+/// and a link made ahead if the settings allow one. The link being made begins first and signs in
+/// itself, so a trigger that comes during the sign-in or the request waits for that link rather
+/// than making a second; with the warm link off, the token alone. The first trigger then waits for
+/// one round trip at most, and for none when the link is ready.
 async fn first_link_ready() {
     warm_link::replenish();
-    // The token also with the warm link off (the same sign-in, had once: the second waits for it).
-    let _ = signin::get(false, link_scope().await).await;
+    let settings = storage::settings().await;
+    if crate::warm::kind(&settings).is_none() {
+        let _ = signin::get(false, crate::calendar::scope_for(settings.source)).await;
+    }
 }
 
 /// `alarms.onAlarm`: the placeholder-cleanup and resume alarms.

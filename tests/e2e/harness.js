@@ -237,11 +237,11 @@ export const pages = {
 
 // ---- the browser ----------------------------------------------------------------------------------
 /**
- * Launches Chromium with the extension in `dist`; returns {context, sw, id, close}. A given
- * `profile` directory is kept after close (a browser restart); otherwise a fresh one is removed.
- * `headless: false` opens a real window (`./build.sh demo`).
+ * Launches Chromium with the extension in `dist` (a list: several extensions, `sw` and `id` the
+ * first to start); returns {context, sw, id, close}. A given `profile` directory is kept after close
+ * (a browser restart); otherwise a fresh one is removed. `headless: false` opens a real window
+ * (`./build.sh demo`).
  */
-/** Chromium with the extension built in `dist` (a list: several extensions, `sw` the first to start). */
 export async function launch(dist = DIST, { args = [], env, profile: keep, headless = true } = {}) {
   const dists = [dist].flat();
   for (const d of dists) if (!existsSync(join(d, 'manifest.json'))) throw new Error(`no built extension in ${d}: run ./build.sh test`);
