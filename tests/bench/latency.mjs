@@ -4,6 +4,8 @@
 //  * popup click -> link shown, measured inside the popup (performance.now);
 //  * shortcut -> link in a textarea: Date.now() in the worker just before onCommand, and in the page
 //    at the `input` event that carries the link (same clock, millisecond resolution).
+// ONLY=asleep | trigger | startup runs one section (the worker asleep; triggers on an awake worker and
+// its cold wake; the first link after a start); BEFORE_DIST=dir measures that build too, in turn.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +20,50 @@ const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((xs.length - 1) * p
 const fmt = (x) => x.toFixed(1).padStart(7);
 
 await fake.start();
+await pages.start();
 const medians = {}; // "what|latency" -> median ms, for the ratios at the end
+/** Whether a section runs: all of them, or the one ONLY names (asleep, trigger, startup). */
+const run = (section) => !process.env.ONLY || process.env.ONLY === section;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Prints [label, times] rows: median, p90, max. */
+function printRows(rows) {
+  console.log(`${'row'.padEnd(72)} median      p90      max`);
+  for (const [label, times] of rows) {
+    times.sort((a, b) => a - b);
+    console.log(`${label.padEnd(70)} ${fmt(pct(times, 0.5))}  ${fmt(pct(times, 0.9))}  ${fmt(times.at(-1))}`);
+  }
+}
+
+/** Empties and focuses the page's textarea; `window.typedAt` then resolves to when a link is typed. */
+const armField = (page) => page.evaluate(() => {
+  const f = document.getElementById('field');
+  f.value = '';
+  f.focus();
+  window.typedAt = new Promise((resolve) => f.addEventListener('input', () => resolve(Date.now()), { once: true }));
+});
+
+/** The shortcut's entry point for `tabId`, once the wasm is ready; returns the worker's Date.now() at the call. */
+const pressShortcut = (browser, tabId) => browser.sw.evaluate(async (tabId) => {
+  await meetlink.ready;
+  const t0 = Date.now();
+  meetlink.onCommand('insert-meet-link', { id: tabId });
+  return t0;
+}, tabId);
+
+/** Shortcut -> link typed in the armed field (ms, same clock). */
+const typedAfter = async (page, t0) => (await page.evaluate(() => window.typedAt)) - t0;
+
+/** Clicks the popup's "Create Meet link"; resolves to ms until the link is shown (the popup's clock). */
+const clickCreate = (page) => page.evaluate(() => new Promise((resolve) => {
+  const result = document.getElementById('result');
+  const t0 = performance.now();
+  result.hidden = true;
+  new MutationObserver((_, obs) => {
+    if (!result.hidden) { obs.disconnect(); resolve(performance.now() - t0); }
+  }).observe(result, { attributes: true });
+  document.getElementById('create').click();
+}));
 
 /** Waits until the warm link is ready (a woken worker makes it after its wake: 10 s at most). */
 const warmReady = (browser) => browser.sw.evaluate(async () => {
@@ -34,15 +79,7 @@ async function popupOpenClick(browser) {
   const page = await browser.context.newPage();
   await page.goto(`chrome-extension://${browser.id}/popup.html`);
   const ready = await waitFor(() => page.evaluate(() => performance.getEntriesByName('meetlink-popup-ready')[0]?.startTime), { what: 'popup ready' });
-  const click = await page.evaluate(() => new Promise((resolve) => {
-    const result = document.getElementById('result');
-    const t0 = performance.now();
-    result.hidden = true;
-    new MutationObserver((_, obs) => {
-      if (!result.hidden) { obs.disconnect(); resolve(performance.now() - t0); }
-    }).observe(result, { attributes: true });
-    document.getElementById('create').click();
-  }));
+  const click = await clickCreate(page);
   await page.close();
   return [ready, click];
 }
@@ -81,22 +118,11 @@ async function asleepRows(dist, name) {
       await waker.evaluate(() => chrome.runtime.sendMessage({ type: 'bench-wake' }).catch(() => null));
     }
     async function shortcut(asleep) {
-      await page.evaluate(() => {
-        const f = document.getElementById('field');
-        f.value = '';
-        f.focus();
-        window.typedAt = new Promise((resolve) => f.addEventListener('input', () => resolve(Date.now()), { once: true }));
-      });
+      await armField(page);
       if (asleep) await sleepWorker(true);
-      const { t0, wake } = await browser.sw.evaluate(async (tabId) => {
-        await meetlink.ready;
-        const wake = performance.getEntriesByName('meetlink-ready')[0].startTime;
-        const t0 = Date.now();
-        meetlink.onCommand('insert-meet-link', { id: tabId });
-        return { t0, wake };
-      }, tabId);
-      const typed = (await page.evaluate(() => window.typedAt)) - t0;
-      return asleep ? wake + typed : typed;
+      const typed = await typedAfter(page, await pressShortcut(browser, tabId));
+      if (!asleep) return typed;
+      return typed + await browser.sw.evaluate(() => performance.getEntriesByName('meetlink-ready')[0].startTime);
     }
     async function popup(asleep) {
       if (asleep) await sleepWorker(false); // the popup's own first message wakes it
@@ -109,10 +135,10 @@ async function asleepRows(dist, name) {
         for (let i = 0; i < ASLEEP_RUNS + 1; i++) {
           if (warm) await warmReady(browser);
           const ms = await shortcut(asleep);
-          await new Promise((r) => setTimeout(r, LATENCY * 2 + 50)); // the placeholder's delete
+          await sleep(LATENCY * 2 + 50); // the placeholder's delete
           if (warm) await warmReady(browser);
           const [o, c] = await popup(asleep);
-          await new Promise((r) => setTimeout(r, LATENCY * 2 + 50));
+          await sleep(LATENCY * 2 + 50);
           if (i === 0) continue; // a warm-up
           s.push(ms); open.push(o); click.push(c);
         }
@@ -129,9 +155,7 @@ async function asleepRows(dist, name) {
   }
   return rows;
 }
-// ONLY=asleep runs the section above alone; ONLY=startup the first-link-after-a-start section alone.
-if (!process.env.ONLY || process.env.ONLY === 'asleep') {
-  await pages.start();
+if (run('asleep')) {
   const builds = process.env.BEFORE_DIST ? [['before', process.env.BEFORE_DIST], ['after', DIST]] : [['this build', DIST]];
   const all = [];
   // In turn, twice, when two builds are compared: the machine's noise falls on both.
@@ -139,24 +163,14 @@ if (!process.env.ONLY || process.env.ONLY === 'asleep') {
     for (const [name, dist] of builds) all.push(...(await asleepRows(dist, process.env.BEFORE_DIST ? `${name} ${round}` : name)));
   }
   console.log(`\nthe usual case: a trigger that finds the worker asleep, ${ASLEEP_RUNS} runs each, 100 ms per call (ms; targets: issue 30)`);
-  console.log(`${'row'.padEnd(72)} median      p90      max`);
-  for (const [label, times] of all) {
-    times.sort((a, b) => a - b);
-    console.log(`${label.padEnd(70)} ${fmt(pct(times, 0.5))}  ${fmt(pct(times, 0.9))}  ${fmt(times.at(-1))}`);
-  }
+  printRows(all);
   console.log('targets: asleep, link ready: shortcut <= 30, popup click <= 25; asleep, no link: <= RTT + 40 (140); awake, no link: <= RTT + 15 (115)');
-  pages.stop();
-  if (process.env.ONLY) { fake.stop(); process.exit(0); }
 }
-if (process.env.ONLY === 'startup') {
-  await pages.start();
-}
-
 
 // The seed's flow (tests/bench/seed.py, its own Python libraries), one process per link as the
 // script was used: interpreter start-up, imports, token file, insert, delete, print.
 const SEED_PYTHON = process.env.SEED_PYTHON;
-if (SEED_PYTHON) {
+if (SEED_PYTHON && run('trigger')) {
   const token = join(ROOT, 'target', 'bench-token.json');
   writeFileSync(token, JSON.stringify({ token: 'ya29.fake-token', refresh_token: '1//unused', client_id: 'c', client_secret: 's',
     token_uri: `${FAKE}/token`, expiry: '2099-01-01T00:00:00Z', scopes: ['https://www.googleapis.com/auth/calendar.events.owned'] }));
@@ -178,7 +192,6 @@ if (SEED_PYTHON) {
   console.log();
 }
 
-const middle = !process.env.ONLY;
 // MeetLink with the warm link off (every trigger makes its link: one Calendar round trip) and on (the
 // link was made ahead; before each run the benchmark waits until it is ready, as it is for a user
 // between two links).
@@ -196,7 +209,7 @@ async function series(browser, warm, latency, once) {
     if (warm && i > 0) await warmReady(browser); // made after the previous delivery
     const ms = await once();
     if (i >= 2) times.push(ms);
-    await new Promise((r) => setTimeout(r, latency * 2 + 50));
+    await sleep(latency * 2 + 50);
   }
   return times;
 }
@@ -209,9 +222,9 @@ function report(key, label, times) {
 
 // Popup click -> link shown. The production manifest has no host permission (CORS requests, with
 // preflights); the e2e build adds one for the fake. Both are measured without the warm link.
-const builds = middle ? [['host permission', undefined], ['CORS only', variant((m) => { m.host_permissions = []; })]] : [];
-if (middle) console.log(`popup click -> link shown, ${RUNS} runs each after 2 warm-ups (ms)`);
-if (middle) console.log('build              warm link  latency/call   median      p90      max');
+const builds = run('trigger') ? [['host permission', undefined], ['CORS only', variant((m) => { m.host_permissions = []; })]] : [];
+if (builds.length) console.log(`popup click -> link shown, ${RUNS} runs each after 2 warm-ups (ms)`);
+if (builds.length) console.log('build              warm link  latency/call   median      p90      max');
 for (const [name, dir] of builds) {
   const browser = await launch(dir);
   try {
@@ -219,16 +232,7 @@ for (const [name, dir] of builds) {
     for (const warm of dir ? [false] : [false, true]) {
       await setWarm(browser, warm);
       for (const latency of LATENCIES) {
-        const times = await series(browser, warm, latency, () => page.evaluate(() => new Promise((resolve) => {
-          const result = document.getElementById('result');
-          const t0 = performance.now();
-          result.hidden = true;
-          const obs = new MutationObserver(() => {
-            if (!result.hidden) { obs.disconnect(); resolve(performance.now() - t0); }
-          });
-          obs.observe(result, { attributes: true });
-          document.getElementById('create').click();
-        })));
+        const times = await series(browser, warm, latency, () => clickCreate(page));
         report(`popup ${name}${warm ? ' warm' : ''}|${latency}`, `${name.padEnd(18)} ${(warm ? 'on' : 'off').padEnd(9)} ${String(latency).padStart(8)} ms`, times);
       }
     }
@@ -239,8 +243,7 @@ for (const [name, dir] of builds) {
 
 // Shortcut -> link typed into a textarea (the e2e build: the harness calls onCommand, which grants no
 // activeTab, so the page's origin is covered by the build's host permission).
-if (middle) await pages.start();
-if (middle) {
+if (run('trigger')) {
   const browser = await launch();
   try {
     const page = await browser.context.newPage();
@@ -252,18 +255,8 @@ if (middle) {
       await setWarm(browser, warm);
       for (const latency of LATENCIES) {
         const times = await series(browser, warm, latency, async () => {
-          await page.evaluate(() => {
-            const f = document.getElementById('field');
-            f.value = '';
-            f.focus();
-            window.typedAt = new Promise((resolve) => f.addEventListener('input', () => resolve(Date.now()), { once: true }));
-          });
-          const t0 = await browser.sw.evaluate(async (tabId) => {
-            const t0 = Date.now();
-            meetlink.onCommand('insert-meet-link', { id: tabId });
-            return t0;
-          }, tabId);
-          return (await page.evaluate(() => window.typedAt)) - t0;
+          await armField(page);
+          return typedAfter(page, await pressShortcut(browser, tabId));
         });
         report(`shortcut${warm ? ' warm' : ''}|${latency}`, `${(warm ? 'on' : 'off').padEnd(9)} ${String(latency).padStart(8)} ms`, times);
       }
@@ -302,12 +295,11 @@ if (middle) {
 // "2 s after start" is when a user could first press anything; the trigger -> link time is what
 // they wait for.
 const STARTS = Number(process.env.STARTS || 10);
-{
+if (run('startup')) {
   const LATENCY = 100;
   await fake.reset({ latency_ms: LATENCY });
   const webOnly = variant((m) => { delete m.oauth2; });
   const profileOf = (dir) => mkdtempSync(join(tmpdir(), `meetlink-bench-${dir === DIST ? 'chrome' : 'web'}-`));
-  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const rows = [];
   const row = (label, times) => rows.push([label, times]);
 
@@ -316,17 +308,8 @@ const STARTS = Number(process.env.STARTS || 10);
     const page = await browser.context.newPage();
     await page.goto(pages.url('textarea.html'));
     const tabId = await browser.sw.evaluate(async (url) => (await chrome.tabs.query({ url }))[0].id, page.url());
-    await page.evaluate(() => {
-      const f = document.getElementById('field');
-      f.focus();
-      window.typedAt = new Promise((resolve) => f.addEventListener('input', () => resolve(Date.now()), { once: true }));
-    });
-    const t0 = await browser.sw.evaluate((tabId) => {
-      const t0 = Date.now();
-      meetlink.onCommand('insert-meet-link', { id: tabId });
-      return t0;
-    }, tabId);
-    const ms = (await page.evaluate(() => window.typedAt)) - t0;
+    await armField(page);
+    const ms = await typedAfter(page, await pressShortcut(browser, tabId));
     if (!MEET_IN.test(await page.locator('#field').inputValue())) throw new Error('no link typed');
     return ms;
   }
@@ -380,7 +363,7 @@ const STARTS = Number(process.env.STARTS || 10);
   } else {
     await starts(webOnly, true, early, { after: 0 });
   }
-  if (process.env.ONLY !== 'startup') {
+  if (!process.env.ONLY) {
     await starts(webOnly, true, 'web sign-in, warm link on:  shortcut 2 s after start');
     await starts(webOnly, false, 'web sign-in, warm link off: shortcut 2 s after start');
     await starts(webOnly, true, 'web sign-in, warm link on:  popup 2 s after start', { popup: true });
@@ -390,11 +373,7 @@ const STARTS = Number(process.env.STARTS || 10);
   }
   rmSync(webOnly, { recursive: true, force: true });
   console.log(`\nthe first link after a browser start, ${STARTS} starts each, ${LATENCY} ms per call (ms)`);
-  console.log(`${'row'.padEnd(72)} median      p90      max`);
-  for (const [label, times] of rows) {
-    times.sort((a, b) => a - b);
-    console.log(`${label.padEnd(70)} ${fmt(pct(times, 0.5))}  ${fmt(pct(times, 0.9))}  ${fmt(times.at(-1))}`);
-  }
+  printRows(rows);
   console.log(`target: a trigger as the browser starts <= RTT + 100 (${LATENCY + 100}), with the start-up's link`);
 }
 
